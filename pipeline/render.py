@@ -1,0 +1,137 @@
+"""The report renderer: case + report Markdown -> overview report HTML (web and print).
+
+Takes a loaded ``Case``; parses ``report.md`` with the report plugins (``pipeline.md``),
+builds the generated tables (pseudonyms, panel, contributors, action plan) and renders
+``templates/report/report.html.j2`` twice: once for the web (self-contained HTML, linked
+notes) and once for print (page rules, notes at the foot of the page), which
+``pipeline.pdf`` turns into the PDF. Nothing here reads the clock: every date comes from
+the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from . import __version__
+from .case import Case, long_date
+from .errors import InputError
+from .md import Catalogue, MarkdownError, footnote_bodies, make_parser
+from .md.errors import line_of
+from .structure import Outline, outline
+from .templates import fonts, report_templates
+
+
+@dataclass
+class ParsedReport:
+    md: MarkdownIt
+    tokens: list[Token]
+    outline: Outline
+
+
+@dataclass
+class RenderedReport:
+    web_html: str
+    print_html: str
+    outline: Outline
+
+
+@cache
+def catalogue() -> Catalogue:
+    return Catalogue.load(report_templates() / "sections.yaml")
+
+
+def parse_report(case: Case) -> ParsedReport:
+    from .fsutil import read_text
+
+    source = read_text(case.report_path)
+    md = make_parser(catalogue())
+    try:
+        tokens = md.parse(source, {})
+    except MarkdownError as exc:
+        raise InputError.at(case.report_path, exc.line, exc.message) from None
+    _check_images(case, tokens)
+    return ParsedReport(md, tokens, outline(tokens))
+
+
+def _check_images(case: Case, tokens: list[Token]) -> None:
+    for token in tokens:
+        for child in token.children or []:
+            if child.type != "image":
+                continue
+            src = child.attrGet("src") or ""
+            if urlparse(src).scheme:
+                raise InputError.at(case.report_path, line_of(token),
+                                    f"image '{src}' is not a file in the review folder; "
+                                    "reports are built offline")
+            target = (case.folder / unquote(src)).resolve()
+            if not target.is_file() or case.folder.resolve() not in target.parents:
+                raise InputError.at(case.report_path, line_of(token),
+                                    f"image '{src}' not found in the review folder")
+
+
+def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedReport:
+    parsed = parsed or parse_report(case)
+    env = _jinja()
+    inserts = env.get_template("inserts.html.j2").module
+    context = _context(case, parsed.outline)
+
+    def insert(name: str):
+        return lambda: str(getattr(inserts, name)(case))
+
+    pages = {}
+    for media in ("web", "print"):
+        md_env = {"media": media, "inserts": {n: insert(n) for n in
+                                              ("pseudonyms", "panel", "contributors")}}
+        md_env["footnote_bodies"] = footnote_bodies(parsed.md, parsed.tokens, md_env)
+        body = parsed.md.renderer.render(parsed.tokens, parsed.md.options, md_env)
+        pages[media] = env.get_template("report.html.j2").render(
+            case=case, body=body, media=media, fonts=fonts() if media == "print" else {},
+            **context,
+        )
+    return RenderedReport(pages["web"], pages["print"], parsed.outline)
+
+
+def _context(case: Case, doc: Outline) -> dict:
+    recs = {r.number: r for r in doc.recommendations}
+    rows = sorted(case.actions, key=lambda a: a.recommendation)
+    return {
+        "outline": doc,
+        "marking": case.protective_marking,
+        "report_date": long_date(case.date),
+        "tool_version": __version__,
+        "action_rows": [(a, recs.get(a.recommendation)) for a in rows],
+        "recommendation_html": {
+            n: MarkdownIt("commonmark").renderer.render(
+                [t for t in r.tokens if t.type == "inline"], {}, {}
+            ) for n, r in recs.items()
+        },
+    }
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal that cannot close the string or the <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " -–.,:;()'/&" else f"\\{ord(c):x} " for c in
+                      str(value))
+    return Markup(f'"{escaped}"')
+
+
+@cache
+def _jinja() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(report_templates()),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["css_string"] = css_string
+    return env
