@@ -45,9 +45,16 @@ def validate_case(case_dir: Path) -> tuple[Case, list[Problem]]:
 
 
 def input_digest(case: Case) -> str:
-    sources = [*case.input_files(), *report_templates().rglob("*"), *PACKAGE_DIR.rglob("*.py"),
-               *(PACKAGE_DIR / "schemas").glob("*.json")]
-    return digest_files((p for p in sources if p.is_file()), __version__)
+    roots = {
+        "case": (case.folder, case.input_files()),
+        "templates": (report_templates(), report_templates().rglob("*")),
+        "pipeline": (PACKAGE_DIR, [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.json")]),
+    }
+    files = [
+        (f"{name}/{path.relative_to(root).as_posix()}", path)
+        for name, (root, paths) in roots.items() for path in paths if path.is_file()
+    ]
+    return digest_files(files, __version__)
 
 
 class Stamps:

@@ -54,13 +54,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def digest_files(paths: Iterable[Path], *extra: str) -> str:
-    """A digest of file names and contents (and extra strings), for stage stamps."""
+def digest_files(files: Iterable[tuple[str, Path]], *extra: str) -> str:
+    """A digest of (label, file) pairs and extra strings, for stage stamps.
+
+    Labels, not paths, go into the digest, so the same review built through a relative
+    or an absolute path is the same input.
+    """
     h = hashlib.sha256()
     for value in extra:
         h.update(value.encode("utf-8") + b"\0")
-    for path in sorted(set(paths)):
-        h.update(str(path).encode("utf-8") + b"\0")
+    for label, path in sorted(set(files)):
+        h.update(label.encode("utf-8") + b"\0")
         try:
             h.update(path.read_bytes())
         except FileNotFoundError:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import __version__
 from .case import Case, long_date
 from .errors import InputError
-from .md import Catalogue, MarkdownError, footnote_bodies, make_parser
+from .md import Catalogue, MarkdownError, footnote_bodies, make_parser, without_notes_list
 from .md.errors import line_of
 from .structure import Outline, outline
 from .templates import fonts, report_templates
@@ -90,7 +90,8 @@ def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedRep
         md_env = {"media": media, "inserts": {n: insert(n) for n in
                                               ("pseudonyms", "panel", "contributors")}}
         md_env["footnote_bodies"] = footnote_bodies(parsed.md, parsed.tokens, md_env)
-        body = parsed.md.renderer.render(parsed.tokens, parsed.md.options, md_env)
+        tokens = without_notes_list(parsed.tokens) if media == "print" else parsed.tokens
+        body = parsed.md.renderer.render(tokens, parsed.md.options, md_env)
         pages[media] = env.get_template("report.html.j2").render(
             case=case, body=body, media=media, fonts=fonts() if media == "print" else {},
             **context,

@@ -7,6 +7,7 @@ turns into HTML. Each report feature is a plugin that adds named rules:
   numbers sections and paragraphs (1, 1.1, 1.2 ...);
 - ``inserts``: ``@[panel]``-style lines where tables built from case.yaml go;
 - ``callouts``: ``::: tribute`` and ``::: note`` blocks;
+- ``tables``: header cells with scope, ``Table: ...`` captions;
 - ``guard``: refuses what the renderer does not handle (raw HTML, deep headings,
   unknown callouts, images without alt text), so nothing is silently dropped.
 """
@@ -18,13 +19,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .callouts import CALLOUT_KINDS, callouts_plugin
 from .errors import MarkdownError
-from .footnotes import footnote_bodies, footnotes_media_plugin
+from .footnotes import footnote_bodies, footnotes_media_plugin, without_notes_list
 from .guard import guard_plugin
 from .inserts import INSERT_NAMES, inserts_plugin
 from .sections import Catalogue, sections_plugin
+from .tables import tables_plugin
 
 __all__ = [
     "CALLOUT_KINDS", "INSERT_NAMES", "Catalogue", "MarkdownError", "footnote_bodies", "make_parser",
+    "without_notes_list",
 ]
 
 
@@ -36,5 +39,6 @@ def make_parser(catalogue: Catalogue) -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(inserts_plugin)
     md.use(guard_plugin)
+    md.use(tables_plugin)
     md.use(sections_plugin, catalogue=catalogue)
     return md

@@ -2,9 +2,9 @@
 
 mdit-py-plugins parses ``[^1]`` references and definitions. For print (``env["media"] ==
 "print"``) each reference is rendered as the footnote's own text in a
-``<span class="footnote">`` that WeasyPrint floats to the foot of the page, and the notes
-list at the end is dropped. On the web the notes stay a list at the end, each linked both
-ways, under a "Notes" heading.
+``<span class="footnote">`` that WeasyPrint floats to the foot of the page, and the
+caller renders ``without_notes_list(tokens)``. On the web the notes stay a list at the
+end, each linked both ways, under a "Notes" heading.
 """
 
 from __future__ import annotations
@@ -15,50 +15,42 @@ from markdown_it.token import Token
 
 def footnotes_media_plugin(md: MarkdownIt) -> None:
     default_ref = md.renderer.rules["footnote_ref"]
-    default_open = md.renderer.rules["footnote_open"]
-    default_close = md.renderer.rules["footnote_close"]
     default_anchor = md.renderer.rules["footnote_anchor"]
 
-    def printing(env) -> bool:
-        return env.get("media") == "print"
-
     def ref(self, tokens, idx, options, env):
-        if printing(env):
+        if env.get("media") == "print":
             body = env["footnote_bodies"][tokens[idx].meta["id"]]
             return f'<span class="footnote">{body}</span>'
         return default_ref(tokens, idx, options, env)
 
     def block_open(self, tokens, idx, options, env):
-        if printing(env):
-            return ""
         return (
             '<section class="footnotes" aria-labelledby="notes-heading">\n'
             '<h2 id="notes-heading">Notes</h2>\n<ol class="footnotes-list">\n'
         )
 
     def block_close(self, tokens, idx, options, env):
-        return "" if printing(env) else "</ol>\n</section>\n"
-
-    def silent_in_print(default):
-        def rule(self, tokens, idx, options, env):
-            return "" if printing(env) else default(tokens, idx, options, env)
-        return rule
+        return "</ol>\n</section>\n"
 
     def anchor(self, tokens, idx, options, env):
-        if printing(env):
-            return ""
         # The default back link is a bare arrow; give it words for screen readers.
         html = default_anchor(tokens, idx, options, env)
-        label = tokens[idx].meta["label"]
+        number = tokens[idx].meta["id"] + 1
         return html.replace('class="footnote-backref"',
-                            f'class="footnote-backref" aria-label="Back to reference {label}"')
+                            f'class="footnote-backref" aria-label="Back to note {number}"')
 
     md.add_render_rule("footnote_ref", ref)
     md.add_render_rule("footnote_block_open", block_open)
     md.add_render_rule("footnote_block_close", block_close)
-    md.add_render_rule("footnote_open", silent_in_print(default_open))
-    md.add_render_rule("footnote_close", silent_in_print(default_close))
     md.add_render_rule("footnote_anchor", anchor)
+
+
+def without_notes_list(tokens: list[Token]) -> list[Token]:
+    """The tokens before the notes list: print has each note at its call instead."""
+    for index, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            return tokens[:index]
+    return tokens
 
 
 def footnote_bodies(md: MarkdownIt, tokens: list[Token], env: dict) -> dict[int, str]:

@@ -61,9 +61,12 @@ class Catalogue:
         return heading.strip().casefold().startswith(self.appendix_prefix.casefold())
 
 
+_TYPED_NUMBER = re.compile(r"^\s*(section\s+)?\d+(\.\d+)*[.)]?\s+", re.I)
+
+
 def normalise(text: str) -> str:
     text = text.casefold().replace("&", " and ")
-    text = re.sub(r"^\s*(section\s+)?\d+(\.\d+)*[.)]?\s+", "", text)
+    text = _TYPED_NUMBER.sub("", text)
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())
 
@@ -127,7 +130,12 @@ def _classify(state: StateCore, catalogue: Catalogue) -> None:
         seen_heading = True
         if token.tag != "h1":
             continue
-        text = tokens[i + 1].content.strip()
+        inline = tokens[i + 1]
+        text = inline.content.strip()
+        if _TYPED_NUMBER.match(text) and inline.children and inline.children[0].type == "text":
+            # The renderer numbers sections; a number the chair typed would print twice.
+            inline.children[0].content = _TYPED_NUMBER.sub("", inline.children[0].content)
+            text = _TYPED_NUMBER.sub("", text)
         spec = catalogue.match(text)
         if spec is not None:
             token.meta.update(section=spec.key, title=text, numbered=spec.numbered)
@@ -163,9 +171,8 @@ def _number(state: StateCore) -> None:
             token.attrSet("id", anchor)
         elif token.type == "paragraph_open" and token.level == 0 and numbered:
             paragraph += 1
-            number = f"{section}.{paragraph}"
-            token.meta["number"] = number
-            token.attrSet("id", _unique(f"para-{number}", used))
+            token.meta["number"] = f"{section}.{paragraph}"
+            token.attrSet("id", _unique(f"para-{section}-{paragraph}", used))
 
 
 def _unique(anchor: str, used: set[str]) -> str:
