@@ -1,0 +1,75 @@
+"""Benchmarks for `make bench`: prints figures, asserts nothing.
+
+Each measurement runs `dhr build` in a fresh process (so import and font loading count,
+as they do for the officer) and reads its wall time and peak resident memory.
+
+    python bench/bench.py [CASE]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DHR = [sys.executable, "-m", "pipeline.cli"]
+
+
+def measure(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak MiB) of one command in a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{proc.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def tripled(case: Path, into: Path) -> Path:
+    """A copy of the review whose every section (but the recommendations) is three times
+    as long, so the action plan still matches."""
+    shutil.copytree(case, into, ignore=shutil.ignore_patterns("key*.yaml"))
+    report = into / "report.md"
+    text = report.read_text(encoding="utf-8")
+    parts = re.split(r"(?m)^(# .*\n)", text)
+    out = [parts[0]]
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+        notes = ""
+        if "[^" in body and re.search(r"(?m)^\[\^[^\]]+\]:", body):
+            first = re.search(r"(?m)^\[\^[^\]]+\]:", body).start()
+            body, notes = body[:first], body[first:]
+        out.append(heading + (body if "Recommendations" in heading else body * 3) + notes)
+    report.write_text("".join(out), encoding="utf-8")
+    return into
+
+
+def words(case: Path) -> int:
+    return len((case / "report.md").read_text(encoding="utf-8").split())
+
+
+def main() -> None:
+    case = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/example-dhr-anna").resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        big = tripled(case, tmp / "tripled")
+        rows = []
+        for label, folder in (("example", case), ("example x3", big)):
+            out = tmp / f"out-{label.replace(' ', '')}"
+            seconds, mib = measure([*DHR, "build", str(folder), "--out", str(out)])
+            noop, noop_mib = measure([*DHR, "build", str(folder), "--out", str(out)])
+            rows.append((label, words(folder), seconds, mib, noop, noop_mib))
+    print(f"{'report build':<14}{'words':>8}{'full (s)':>10}{'peak MiB':>10}"
+          f"{'no-op (s)':>11}{'peak MiB':>10}")
+    for label, count, seconds, mib, noop, noop_mib in rows:
+        print(f"{label:<14}{count:>8}{seconds:>10.2f}{mib:>10.0f}{noop:>11.2f}{noop_mib:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
