@@ -7,7 +7,7 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 CASE     ?= examples/example-dhr-anna
 KEY      ?= $(CASE)/key.example.yaml
-DEB_PKGS := fonts-liberation2 libharfbuzz-subset0 poppler-utils
+DEB_PKGS := fonts-liberation2 libharfbuzz-subset0 poppler-utils wbritish
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 

@@ -84,6 +84,64 @@ def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool) -> None:
         click.echo(f"unchanged  {path}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="PATH...")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY). Without it only patterns and "
+                   "NER run.")
+@click.option("--case", "case_dir", type=click.Path(path_type=Path),
+              help="A review folder whose pseudonyms, chair and agencies may be published "
+                   "(automatic when a PATH is a review folder).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit",
+                                                    "github"]), default="text",
+              show_default=True)
+@click.option("--output", type=click.Path(path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--reveal", is_flag=True,
+              help="Show the identifying text found (local use only; never in CI logs).")
+@click.option("--accepted", "accepted_path", type=click.Path(path_type=Path),
+              help="Reviewed exceptions (default: gate-accepted.yaml in a review folder).")
+@click.option("--no-ner", is_flag=True, help="Skip the NER pass (key and patterns only).")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
+          case_dir: Path | None, fmt: str, output: Path | None, reveal: bool,
+          accepted_path: Path | None, no_ner: bool) -> None:
+    """Redaction gate: find identifying details in drafts and in what will be published.
+
+    Exit 0 when nothing blocks, 1 when something does, 2 for unreadable input.
+    """
+    from .fsutil import write_atomic
+    from .gate import ACCEPTED_FILE, Gate, load_accepted, review_allow
+    from .gate_output import render, summary
+    from .key import load_key, resolve_key_path
+    from .ner import NerCache, default_cache_path
+
+    key_file = resolve_key_path(key_path)
+    key = load_key(key_file) if key_file else None
+    reviews = [p for p in paths if (p / "case.yaml").is_file()]
+    allow = [name for review in reviews for name in review_allow(review, sources=True)]
+    if case_dir:
+        allow += review_allow(case_dir)
+        reviews.append(case_dir)
+    accepted: dict[str, dict] = {}
+    for candidate in ([accepted_path] if accepted_path else
+                      [r / ACCEPTED_FILE for r in reviews]):
+        if accepted_path or candidate.is_file():
+            accepted.update(load_accepted(candidate))
+    cache = None if no_ner else NerCache(default_cache_path())
+    result = Gate(key, allow, ner=not no_ner, ner_cache=cache).check(paths, accepted)
+    if cache:
+        cache.save()
+    report = render(result, fmt, reveal)
+    if output:
+        write_atomic(output, report)
+        click.echo(summary(result), err=True)
+    else:
+        click.echo(report, nl=False)
+    ctx.exit(1 if result.blocking else 0)
+
+
 def run() -> None:  # pragma: no cover - console entry point for python -m
     sys.exit(main())
 

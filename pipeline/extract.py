@@ -1,0 +1,399 @@
+"""What the gate reads: every file -> the text segments that would be published.
+
+Takes paths (a review folder, a folder, Markdown, HTML, text, PDF or zip files);
+produces ``Segment``s, each a piece of text with where it came from: a source line, a
+PDF page, a metadata field, a bookmark, an annotation, a form field, an attachment, an
+HTML attribute or comment, a link target, a file name inside a package. Nothing is
+trusted: a zip member that escapes the archive or would expand past a sane size, an
+encrypted or corrupt PDF, a file that is not what its name says are reported as
+``Unreadable`` (the gate blocks on what it cannot vouch for). Archives are read in
+memory, never extracted to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+MAX_MEMBER = 200 * 1024 * 1024  # bytes one zip member may expand to
+MAX_TOTAL = 1024 * 1024 * 1024  # bytes a whole package may expand to
+MAX_RATIO = 200  # expansion ratio that marks a zip bomb
+MAX_DEPTH = 3  # zips inside zips
+REVEAL_MARKER = "dhr-check-revealed-output"  # written into every --reveal report
+
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".yaml", ".yml", ".csv", ".json", ".xml",
+                 ".sarif", ".css"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico"}
+DRAFT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".md", ".markdown", ".pages"}
+KEY_NAME = re.compile(r"(^|[-_.])key([-_.].*)?\.ya?ml$", re.I)
+SKIP_IN_REVIEW = {"gate-accepted.yaml"}
+
+
+@dataclass
+class Segment:
+    path: str
+    text: str
+    where: str  # "text", "comment", "attribute alt of <img>", "PDF page", ...
+    line: int | None = None  # line of the segment's first character
+    page: int | None = None
+    line_starts: list[int] | None = None  # offsets of each line start, for text files
+    column0: int | None = None  # column of the first character, if known
+
+    def locate(self, offset: int) -> tuple[int | None, int | None]:
+        """(line, column) of an offset in this segment, 1-based, where known."""
+        if self.line is None:
+            return None, None
+        if self.line_starts is None:
+            before = self.text[:offset]
+            newlines = before.count("\n")
+            if newlines:
+                return self.line + newlines, offset - before.rfind("\n")
+            return self.line, (self.column0 or 1) + offset if self.column0 else None
+        index = bisect_right(self.line_starts, offset) - 1
+        return self.line + index, offset - self.line_starts[index] + 1
+
+
+@dataclass
+class Unreadable:
+    path: str
+    message: str
+
+
+@dataclass
+class Forbidden:
+    path: str
+    message: str
+
+
+@dataclass
+class Extraction:
+    segments: list[Segment] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    forbidden: list[Forbidden] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+class FileError(Exception):
+    """A top-level file the gate cannot read (the CLI exits 2)."""
+
+
+# -- entry points -----------------------------------------------------------------------
+
+def extract(path: Path, out: Extraction) -> None:
+    """Extract one command-line PATH. Errors about PATH itself raise FileError."""
+    if not path.exists():
+        raise FileError(f"{path}: not found")
+    if path.is_dir():
+        review = (path / "case.yaml").is_file()
+        for child in sorted(path.rglob("*")):
+            relative = child.relative_to(path)
+            if not child.is_file() or any(p.startswith(".") for p in relative.parts):
+                continue
+            if review and (KEY_NAME.search(child.name) or child.name in SKIP_IN_REVIEW):
+                continue  # the key may sit beside a draft; it is never published
+            _file(child.read_bytes(), str(child), out, depth=0, package=not review)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileError(f"{path}: cannot read: {exc.strerror}") from None
+    problem = _type_problem(path.name, data)
+    if problem:
+        raise FileError(f"{path}: {problem}")
+    before = len(out.unreadable)
+    _file(data, str(path), out, depth=0, package=False)
+    if len(out.unreadable) > before and out.unreadable[-1].path == str(path):
+        raise FileError(f"{path}: {out.unreadable.pop().message}")
+
+
+def _type_problem(name: str, data: bytes) -> str | None:
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".pdf" and not data.startswith(b"%PDF"):
+        return "named .pdf but is not a PDF"
+    if suffix == ".zip" and not data.startswith(b"PK"):
+        return "named .zip but is not a zip archive"
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+        if data.startswith((b"%PDF", b"PK\x03\x04")):
+            return f"named {suffix} but is a {'PDF' if data.startswith(b'%PDF') else 'zip'}"
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"named {suffix} but is not UTF-8 text"
+        return None
+    if suffix in IMAGE_SUFFIXES or suffix in {".pdf", ".zip"} or suffix in DRAFT_SUFFIXES:
+        return None
+    return f"unknown file type '{suffix or name}'; the gate reads Markdown, HTML, text, PDF and zip"
+
+
+def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool) -> None:
+    name = PurePosixPath(display.split("!")[-1]).name
+    suffix = PurePosixPath(name).suffix.lower()
+    out.checked.append(display)
+    out.segments.append(Segment(display, _name_text(name), "file name"))
+    if package:
+        if KEY_NAME.search(name):
+            out.forbidden.append(Forbidden(display, "a key file must never be published"))
+        elif suffix in DRAFT_SUFFIXES:
+            out.forbidden.append(Forbidden(display, f"a {suffix} draft must never be published"))
+    problem = _type_problem(name, data)
+    if problem:
+        out.unreadable.append(Unreadable(display, problem))
+        return
+    if suffix in IMAGE_SUFFIXES:
+        out.images.append(display)
+        if suffix == ".svg":
+            _text(data.decode("utf-8", "replace"), display, out)
+        return
+    if suffix == ".zip":
+        _zip(data, display, out, depth)
+    elif suffix == ".pdf":
+        _pdf(data, display, out, depth)
+    elif suffix in HTML_SUFFIXES:
+        text = data.decode("utf-8")
+        _marker(text, display, out, package)
+        _html(text, display, out)
+    elif suffix in TEXT_SUFFIXES or suffix in DRAFT_SUFFIXES - {".docx", ".doc", ".odt",
+                                                                  ".rtf", ".pages"}:
+        text = data.decode("utf-8")
+        _marker(text, display, out, package)
+        _text(text, display, out)
+    else:
+        out.unreadable.append(Unreadable(display, "cannot read a file of this type"))
+
+
+def _marker(text: str, display: str, out: Extraction, package: bool) -> None:
+    if REVEAL_MARKER in text:
+        out.forbidden.append(Forbidden(display, "a gate report made with --reveal holds the "
+                                                "identifying text it found"))
+
+
+def _name_text(name: str) -> str:
+    return re.sub(r"[-_.+]+", " ", unquote(name))
+
+
+# -- text and Markdown --------------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"']+|\]\(([^)\s]+)")
+
+
+def _text(text: str, display: str, out: Extraction) -> None:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out.segments.append(Segment(display, text, "text", line=1, line_starts=starts))
+    for match in _URL.finditer(text):
+        url = match.group(1) or match.group(0)
+        line = bisect_right(starts, match.start()) if starts else 1
+        _url_view(url, display, out, line)
+
+
+def _url_view(url: str, display: str, out: Extraction, line: int | None,
+              page: int | None = None, where: str = "link target") -> None:
+    """Names in links hide behind %20, hyphens and dots: 'sarah-whitfield' -> words."""
+    words = re.sub(r"[-_.+/=?&#:%]+", " ", unquote(unquote(url)))
+    out.segments.append(Segment(display, words, f"{where} (decoded)", line=line, page=page))
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+              "section", "article", "header", "footer", "nav", "main", "aside", "table",
+              "caption", "dt", "dd", "dl", "ul", "ol", "br", "hr", "blockquote", "figure",
+              "figcaption", "pre", "title", "body", "head", "html", "details", "summary"}
+URL_ATTRS = {"href", "src", "action", "cite", "poster", "data", "srcset", "xlink:href"}
+
+
+class _HtmlText(HTMLParser):
+    def __init__(self, display: str, out: Extraction):
+        super().__init__(convert_charrefs=True)
+        self.display, self.out = display, out
+        self.pieces: list[str] = []
+        self.marks: list[tuple[int, int]] = []  # (offset in text, source line)
+        self.length = 0
+        self.skip = 0  # inside <style>
+
+    def _append(self, text: str, line: int) -> None:
+        self.marks.append((self.length, line))
+        self.pieces.append(text)
+        self.length += len(text)
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if not value:
+                continue
+            self.out.segments.append(
+                Segment(self.display, value, f"attribute {name} of <{tag}>", line=line))
+            if name in URL_ATTRS:
+                _url_view(value, self.display, self.out, line,
+                          where=f"attribute {name} of <{tag}>")
+        if tag == "style":
+            self.skip += 1
+        if tag in BLOCK_TAGS:
+            self._append("\n", line)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self.skip = max(0, self.skip - 1)
+        if tag in BLOCK_TAGS:
+            self._append("\n", self.getpos()[0])
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._append(data, self.getpos()[0])
+
+    def handle_comment(self, data):
+        self.out.segments.append(
+            Segment(self.display, data, "HTML comment", line=self.getpos()[0]))
+
+    def handle_pi(self, data):
+        self.handle_comment(data)
+
+
+def _html(text: str, display: str, out: Extraction) -> None:
+    parser = _HtmlText(display, out)
+    parser.feed(text)
+    parser.close()
+    joined = "".join(parser.pieces)
+    # One segment of visible text; each run of text keeps its source line.
+    for start, end, line in _runs(parser.marks, len(joined)):
+        chunk = joined[start:end]
+        if chunk.strip():
+            out.segments.append(Segment(display, chunk, "text", line=line))
+
+
+def _runs(marks: list[tuple[int, int]], length: int) -> Iterator[tuple[int, int, int]]:
+    """Group text into paragraphs split at block boundaries, each with its first line."""
+    # Merge consecutive pieces until a blank-line boundary; simple and keeps names
+    # split by inline tags (<em>Sarah</em> Whitfield) together.
+    if not marks:
+        return
+    start, line = marks[0]
+    for (offset, _), (next_offset, next_line) in zip(marks, marks[1:] + [(length, 0)],
+                                                    strict=True):
+        del offset
+        if next_offset - start > 4000 or next_line == 0:
+            yield start, next_offset, line
+            start, line = next_offset, next_line
+    return
+
+
+# -- PDF ----------------------------------------------------------------------------------
+
+def _pdf(data: bytes, display: str, out: Extraction, depth: int) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            out.unreadable.append(Unreadable(display, "encrypted PDF; the gate cannot read "
+                                                      "it, so it cannot vouch for it"))
+            return
+        pages = list(reader.pages)
+        for number, page in enumerate(pages, start=1):
+            text = page.extract_text() or ""
+            # Re-join words broken at a line end: "Whit-\nfield" was one word, and
+            # "Fairweather-\nExample" one hyphenated name.
+            text = re.sub(r"(\w)-\n([a-z])", r"\1\2", text)
+            text = re.sub(r"(\w)-\n([A-Z])", r"\1-\2", text)
+            out.segments.append(Segment(display, text, "PDF page", page=number))
+            _annotations(page, number, display, out)
+        for key, value in (reader.metadata or {}).items():
+            out.segments.append(Segment(display, str(value), f"PDF metadata {key}"))
+        xmp = reader.trailer["/Root"].get("/Metadata")
+        if xmp is not None:
+            raw = xmp.get_object().get_data().decode("utf-8", "replace")
+            out.segments.append(Segment(display, re.sub(r"<[^>]+>", " ", raw),
+                                        "PDF XMP metadata"))
+        for title in _outline_titles(reader.outline):
+            out.segments.append(Segment(display, title, "PDF bookmark"))
+        for name, field_ in (reader.get_fields() or {}).items():
+            values = [name] + [str(field_.get(k, "")) for k in ("/V", "/TU", "/DV")]
+            out.segments.append(Segment(display, " | ".join(v for v in values if v),
+                                        "PDF form field"))
+        for name, contents in reader.attachments.items():
+            for content in contents:
+                inner = f"{display}!{name}"
+                if depth >= MAX_DEPTH:
+                    out.unreadable.append(Unreadable(inner, "attachments nested too deep"))
+                    continue
+                _file(content, inner, out, depth + 1, package=True)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        out.unreadable.append(Unreadable(display, f"corrupt PDF: {exc}"))
+
+
+def _annotations(page, number: int, display: str, out: Extraction) -> None:
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        for key in ("/Contents", "/T", "/Subj", "/RC", "/TU", "/NM"):
+            if annot.get(key):
+                out.segments.append(Segment(display, str(annot[key]),
+                                            f"PDF annotation {key}", page=number))
+        action = annot.get("/A")
+        if action is not None:
+            uri = action.get_object().get("/URI")
+            if uri:
+                out.segments.append(Segment(display, str(uri), "PDF link", page=number))
+                _url_view(str(uri), display, out, None, number, "PDF link")
+
+
+def _outline_titles(outline) -> Iterator[str]:
+    for item in outline or []:
+        if isinstance(item, list):
+            yield from _outline_titles(item)
+        else:
+            yield str(getattr(item, "title", "") or "")
+
+
+# -- zip ----------------------------------------------------------------------------------
+
+def _zip(data: bytes, display: str, out: Extraction, depth: int) -> None:
+    if depth >= MAX_DEPTH:
+        out.unreadable.append(Unreadable(display, "archives nested too deep"))
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        out.unreadable.append(Unreadable(display, f"corrupt zip: {exc}"))
+        return
+    total = 0
+    for info in infos:
+        inner = f"{display}!{info.filename}"
+        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+        if info.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:",
+                                                                           info.filename):
+            out.unreadable.append(Unreadable(inner, "member path escapes the archive; "
+                                                    "not read"))
+            continue
+        if info.is_dir():
+            continue
+        if info.flag_bits & 0x1:
+            out.unreadable.append(Unreadable(inner, "encrypted zip member"))
+            continue
+        ratio = info.file_size / max(info.compress_size, 1)
+        total += info.file_size
+        if info.file_size > MAX_MEMBER or total > MAX_TOTAL or (
+                ratio > MAX_RATIO and info.file_size > 1024 * 1024):
+            out.unreadable.append(Unreadable(inner, "member would expand past a sane size "
+                                                    "(a zip bomb?); not read"))
+            continue
+        try:
+            with archive.open(info) as handle:
+                content = handle.read(MAX_MEMBER + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+            out.unreadable.append(Unreadable(inner, f"corrupt zip member: {exc}"))
+            continue
+        if len(content) > MAX_MEMBER:
+            out.unreadable.append(Unreadable(inner, "member expands past a sane size"))
+            continue
+        _file(content, inner, out, depth + 1, package=True)
