@@ -12,7 +12,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench clean
+.PHONY: help deps demo test lint validate report build bench eval check clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -54,6 +54,13 @@ build: report
 
 bench: $(READY) ## Print time and peak memory of report builds (example, and tripled)
 	$(BIN)/python bench/bench.py $(CASE)
+
+eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
+	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
+
+check: $(READY) ## Build, then run the redaction gate on a review and its rendered outputs
+	$(BIN)/dhr build $(CASE)
+	$(BIN)/dhr check $(CASE) build/$$($(BIN)/python -c "import yaml,sys; print(yaml.safe_load(open('$(CASE)/case.yaml'))['id'])") --case $(CASE) --key $(KEY)
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build

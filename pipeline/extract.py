@@ -13,6 +13,7 @@ memory, never extracted to disk.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 from bisect import bisect_right
@@ -27,6 +28,9 @@ MAX_TOTAL = 1024 * 1024 * 1024  # bytes a whole package may expand to
 MAX_RATIO = 200  # expansion ratio that marks a zip bomb
 MAX_DEPTH = 3  # zips inside zips
 REVEAL_MARKER = "dhr-check-revealed-output"  # written into every --reveal report
+
+# pypdf logs what it repairs; the gate reports unreadable files itself, once.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".yaml", ".yml", ".csv", ".json", ".xml",
                  ".sarif", ".css"}

@@ -187,6 +187,7 @@ class KeyMatcher:
             if len(words) > 1 and re.fullmatch(r"\d+[A-Za-z]?", words[0]):
                 self._put(" ".join(words[1:]), "part", entry)
             distinctive = [w for w in words if w.casefold() not in self.rules.generic_words
+                           and w.casefold() not in common_words()
                            and not re.search(r"\d", w) and len(w) >= 4]
             for word in distinctive:
                 self._put(word, "part", entry)
