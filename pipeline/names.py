@@ -231,8 +231,8 @@ class KeyMatcher:
             form, entries = found
             original = text[m.start("name"):m.end("name")]
             lowercase_word = (
-                " " not in key and key in self.rules.name_words and original.islower()
-                and not m.group("title")
+                all(word in self.rules.name_words for word in key.split())
+                and original.islower() and not m.group("title")
             )
             start = m.start("title") if m.group("title") else m.start("name")
             matches.append(KeyMatch(
