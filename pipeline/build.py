@@ -7,8 +7,9 @@ the pipeline's own source and version. The PDF stage is also keyed on the print 
 is made from, so an edit that changes nothing printed (a chair's comment) does not
 re-render the PDF.
 
-Stages so far: validate (``pipeline.structure``), report HTML (``pipeline.render``),
-report PDF (``pipeline.pdf``).
+Stages so far: pseudonymise, when a key is given (``pipeline.pseudonymise``, then the
+redaction gate on its output), validate (``pipeline.structure``), report HTML
+(``pipeline.render``), report PDF (``pipeline.pdf``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class BuildResult:
     out_dir: Path
     built: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # replacements per pseudonym
 
 
 def validate_case(case_dir: Path) -> tuple[Case, list[Problem]]:
@@ -72,11 +74,14 @@ class Stamps:
 
 
 def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = False,
-                 pdf: bool = True) -> BuildResult:
+                 pdf: bool = True, key_path: Path | None = None,
+                 reveal: bool = False) -> BuildResult:
     case = load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir)
     stamps = Stamps(out_dir)
+    if key_path is not None:
+        case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
     html_path, pdf_path = out_dir / "report.html", out_dir / "report.pdf"
     digest = input_digest(case)
 
@@ -102,6 +107,50 @@ def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = F
     if pdf:
         _pdf_stage(case, rendered.print_html, pdf_path, stamps, digest, force, result)
     return result
+
+
+def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamps,
+                       force: bool, reveal: bool, result: BuildResult) -> Case:
+    """Pseudonymise into build/<id>/source/, gate the result, and hand back the review as
+    it is there: every later stage reads only pseudonymised text."""
+    from .gate import ACCEPTED_FILE, Gate, load_accepted, review_allow
+    from .gate_output import text as gate_text
+    from .key import load_key
+    from .ner import NerCache
+    from .pseudonymise import LOG_FILE, SOURCE_DIR, pseudonymise_case
+
+    out_dir = out_root / case.id
+    source_dir = out_dir / SOURCE_DIR
+    if not key_path.is_file():
+        load_key(key_path)  # raises the usual located error
+    digest = digest_files(
+        [("key", key_path), *((f"case/{p.relative_to(case.folder).as_posix()}", p)
+                              for p in case.input_files()),
+         *((f"rules/{p.name}", p) for p in (PACKAGE_DIR.parent / "redaction_rules").glob("*")),
+         *((f"pipeline/{p.name}", p) for p in PACKAGE_DIR.rglob("*.py"))],
+        __version__,
+    )
+    if (not force and stamps.get("pseudonymise").get("inputs") == digest
+            and (source_dir / case.report_path.name).is_file()):
+        result.unchanged.append(source_dir / case.report_path.name)
+        return load_case(source_dir)
+    key = load_key(key_path)
+    outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
+    cache = NerCache(out_root / ".cache" / "ner.json")
+    gate = Gate(key, review_allow(case.folder, sources=True), ner_cache=cache)
+    accepted_file = case.folder / ACCEPTED_FILE
+    accepted = load_accepted(accepted_file) if accepted_file.is_file() else {}
+    checked = gate.check([source_dir / case.report_path.name,
+                          source_dir / case.action_plan_path.name], accepted)
+    cache.save()
+    if checked.blocking:
+        lines = gate_text(checked, reveal).splitlines()
+        raise CheckFailed([Problem(None, None, line) for line in lines
+                           if not line.startswith("#")])
+    stamps.put("pseudonymise", inputs=digest)
+    result.built += [source_dir / case.report_path.name, out_dir / LOG_FILE]
+    result.counts = outcome.counts
+    return load_case(source_dir)
 
 
 def _pdf_stage(case: Case, print_html: str, pdf_path: Path, stamps: Stamps, digest: str,

@@ -73,15 +73,54 @@ def validate(case_dir: Path) -> None:
               show_default=True, help="Folder for build outputs (one subfolder per review).")
 @click.option("--force", is_flag=True, help="Rebuild every stage, even if unchanged.")
 @click.option("--no-pdf", is_flag=True, help="Stop after the HTML (quicker while drafting).")
-def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool) -> None:
-    """Validate a review and render its overview report (HTML and PDF)."""
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY): pseudonymise first.")
+@click.option("--reveal", is_flag=True, help="Show real names in messages (local use only).")
+def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: Path | None,
+          reveal: bool) -> None:
+    """Pseudonymise (with a key), validate and render the overview report (HTML, PDF)."""
     from .build import build_report
+    from .key import resolve_key_path
 
-    result = build_report(case_dir, out_root, force=force, pdf=not no_pdf)
+    result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
+                          key_path=resolve_key_path(key_path), reveal=reveal)
     for path in result.built:
         click.echo(f"built      {path}")
     for path in result.unchanged:
         click.echo(f"unchanged  {path}")
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY).")
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for build outputs.")
+@click.option("--reveal", is_flag=True,
+              help="Show real names in the log and messages (local use only).")
+def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: bool) -> None:
+    """Replace every real name, place and term from the key with its pseudonym.
+
+    Writes build/<id>/source/ (never over the source) and pseudonymise-log.txt, then runs
+    the redaction gate on the result. Ambiguities are reported, not guessed (exit 1).
+    """
+    from .build import BuildResult, Stamps, pseudonymise_stage
+    from .case import load_case
+    from .errors import InputError
+    from .key import ENV_VAR, resolve_key_path
+
+    key_file = resolve_key_path(key_path)
+    if key_file is None:
+        raise InputError(f"no key: give --key PATH or set ${ENV_VAR}")
+    case = load_case(case_dir)
+    result = BuildResult(case, out_root / case.id)
+    pseudonymise_stage(case, key_file, out_root, Stamps(out_root / case.id), True, reveal,
+                       result)
+    for path in result.built:
+        click.echo(f"wrote  {path}")
+    counts = ", ".join(f"{name} {n}" for name, n in sorted(result.counts.items()))
+    click.echo(f"{sum(result.counts.values())} replacement(s): {counts or 'none'}; "
+               "the redaction gate found nothing blocking")
 
 
 @main.command()

@@ -223,7 +223,8 @@ class KeyMatcher:
             name = m.group("name")
             key = normalise(name)
             found = self.variants.get(key)
-            suffix = m.group("suffix") or ""
+            # From the original text: folding turned a curly apostrophe into a straight one.
+            suffix = text[m.start("suffix"):m.end("suffix")] if m.group("suffix") else ""
             if found is None and suffix:
                 continue
             if found is None:

@@ -7,6 +7,7 @@ turns into HTML. Each report feature is a plugin that adds named rules:
   numbers sections and paragraphs (1, 1.1, 1.2 ...);
 - ``inserts``: ``@[panel]``-style lines where tables built from case.yaml go;
 - ``callouts``: ``::: tribute`` and ``::: note`` blocks;
+- ``pseudonyms``: ``[[Anna]]`` markers a chair uses to resolve an ambiguous name;
 - ``tables``: header cells with scope, ``Table: ...`` captions;
 - ``guard``: refuses what the renderer does not handle (raw HTML, deep headings,
   unknown callouts, images without alt text), so nothing is silently dropped.
@@ -22,6 +23,7 @@ from .errors import MarkdownError
 from .footnotes import footnote_bodies, footnotes_media_plugin, without_notes_list
 from .guard import guard_plugin
 from .inserts import INSERT_NAMES, inserts_plugin
+from .pseudonyms import pseudonyms_plugin
 from .sections import Catalogue, sections_plugin
 from .tables import tables_plugin
 
@@ -40,5 +42,6 @@ def make_parser(catalogue: Catalogue) -> MarkdownIt:
     md.use(inserts_plugin)
     md.use(guard_plugin)
     md.use(tables_plugin)
+    md.use(pseudonyms_plugin)
     md.use(sections_plugin, catalogue=catalogue)
     return md
