@@ -121,8 +121,7 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
 
     out_dir = out_root / case.id
     source_dir = out_dir / SOURCE_DIR
-    if not key_path.is_file():
-        load_key(key_path)  # raises the usual located error
+    key = load_key(key_path)  # validated even when the stage is skipped
     digest = digest_files(
         [("key", key_path), *((f"case/{p.relative_to(case.folder).as_posix()}", p)
                               for p in case.input_files()),
@@ -134,7 +133,6 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
             and (source_dir / case.report_path.name).is_file()):
         result.unchanged.append(source_dir / case.report_path.name)
         return load_case(source_dir)
-    key = load_key(key_path)
     outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
     cache = NerCache(out_root / ".cache" / "ner.json")
     gate = Gate(key, review_allow(case.folder, sources=True), ner_cache=cache)

@@ -49,20 +49,17 @@ class Segment:
     line: int | None = None  # line of the segment's first character
     page: int | None = None
     line_starts: list[int] | None = None  # offsets of each line start, for text files
-    column0: int | None = None  # column of the first character, if known
+    marks: list[tuple[int, int]] | None = None  # (offset, source line), for HTML text
 
     def locate(self, offset: int) -> tuple[int | None, int | None]:
         """(line, column) of an offset in this segment, 1-based, where known."""
-        if self.line is None:
-            return None, None
-        if self.line_starts is None:
-            before = self.text[:offset]
-            newlines = before.count("\n")
-            if newlines:
-                return self.line + newlines, offset - before.rfind("\n")
-            return self.line, (self.column0 or 1) + offset if self.column0 else None
-        index = bisect_right(self.line_starts, offset) - 1
-        return self.line + index, offset - self.line_starts[index] + 1
+        if self.line_starts is not None:
+            index = bisect_right(self.line_starts, offset) - 1
+            return self.line + index, offset - self.line_starts[index] + 1
+        if self.marks:
+            index = bisect_right([m[0] for m in self.marks], offset) - 1
+            return self.marks[max(index, 0)][1], None
+        return self.line, None
 
 
 @dataclass
@@ -208,6 +205,7 @@ def _url_view(url: str, display: str, out: Extraction, line: int | None,
 
 # -- HTML ---------------------------------------------------------------------------------
 
+CHUNK = 2000  # characters of HTML text per segment, cut at a block boundary
 BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
               "section", "article", "header", "footer", "nav", "main", "aside", "table",
               "caption", "dt", "dd", "dl", "ul", "ol", "br", "hr", "blockquote", "figure",
@@ -267,27 +265,18 @@ def _html(text: str, display: str, out: Extraction) -> None:
     parser.feed(text)
     parser.close()
     joined = "".join(parser.pieces)
-    # One segment of visible text; each run of text keeps its source line.
-    for start, end, line in _runs(parser.marks, len(joined)):
-        chunk = joined[start:end]
-        if chunk.strip():
-            out.segments.append(Segment(display, chunk, "text", line=line))
-
-
-def _runs(marks: list[tuple[int, int]], length: int) -> Iterator[tuple[int, int, int]]:
-    """Group text into paragraphs split at block boundaries, each with its first line."""
-    # Merge consecutive pieces until a blank-line boundary; simple and keeps names
-    # split by inline tags (<em>Sarah</em> Whitfield) together.
-    if not marks:
-        return
-    start, line = marks[0]
-    for (offset, _), (next_offset, next_line) in zip(marks, marks[1:] + [(length, 0)],
-                                                    strict=True):
-        del offset
-        if next_offset - start > 4000 or next_line == 0:
-            yield start, next_offset, line
-            start, line = next_offset, next_line
-    return
+    # Visible text in chunks that end at block boundaries, so a name split only by inline
+    # tags (<em>Sarah</em> Whitfield) stays whole; each chunk keeps its source lines.
+    marks, chunk_start = [], 0
+    for index, (offset, line) in enumerate(parser.marks):
+        marks.append((offset - chunk_start, line))
+        end = parser.marks[index + 1][0] if index + 1 < len(parser.marks) else len(joined)
+        if (joined[offset:end] == "\n" and end - chunk_start > CHUNK) or end == len(joined):
+            chunk = joined[chunk_start:end]
+            if chunk.strip():
+                out.segments.append(Segment(display, chunk, "text", line=marks[0][1],
+                                            marks=marks))
+            marks, chunk_start = [], end
 
 
 # -- PDF ----------------------------------------------------------------------------------

@@ -159,8 +159,7 @@ class Gate:
                 if m.lowercase_word:
                     continue
                 single_word = " " not in normalise(text[m.start:m.end]) and not m.title
-                word_like = single_word and normalise(m.text).rstrip("'s") in \
-                    self.names.name_words
+                word_like = single_word and _base(normalise(m.text)) in self.names.name_words
                 severity = "warn" if word_like and m.sentence_start else "block"
                 first = m.entries[0]
                 rule = {"person": "key-name", "place": "key-place", "term": "key-term"}[
