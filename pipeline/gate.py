@@ -278,6 +278,15 @@ class Gate:
         if segment.where != "text":
             message = f"{message}, in {segment.where}"
         explanation = {"rule": rule, "score": round(score, 2), **explanation}
+        # The JSON shape is fixed, so the explanation also travels in the message.
+        why = [f"score {score:.2f}"]
+        if "recogniser" in explanation:
+            why.insert(0, f"recogniser {explanation['recogniser']}")
+        elif "pattern" in explanation:
+            why.insert(0, f"pattern {rule} in redaction_rules/patterns.yaml")
+        if explanation.get("context"):
+            why.append(f"context word '{explanation['context']}'")
+        message = f"{message} [{'; '.join(why)}]"
         return Finding(segment.path, line, segment.page, column,
                        " ".join(segment.text[start:end].split()), entity, rule, severity,
                        round(score, 2), message, kind, segment.where, explanation,

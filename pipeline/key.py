@@ -51,7 +51,7 @@ def load_key(path: Path) -> Key:
     doc = load_yaml(path)
     if doc.data is None or not isinstance(doc.data, dict):
         raise InputError.at(path, 1, "a key file is a mapping with people, places, terms, allow")
-    validate(doc, "key")
+    validate(doc, "key", conceal=True)
     data = doc.data
     return Key(
         path=path,

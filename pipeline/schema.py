@@ -17,6 +17,7 @@ from .errors import InputError, Problem
 from .yamlio import LocatedYaml
 
 MAX_LISTED = 12
+HIDDEN = "<value hidden>"
 
 
 @cache
@@ -25,12 +26,15 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def validate(doc: LocatedYaml, schema_name: str) -> None:
+def validate(doc: LocatedYaml, schema_name: str, conceal: bool = False) -> None:
+    """``conceal``: never repeat the file's values in a message (the confidential key)."""
     schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in validator.iter_errors(doc.data):
         where = tuple(error.absolute_path)
+        if conceal and error.validator != "additionalProperties":  # field names are safe
+            error.instance = HIDDEN
         problems.append(Problem(doc.path, doc.line(where), _message(error, where)))
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.message))
@@ -81,6 +85,8 @@ def _message(error: jsonschema.ValidationError, where: tuple) -> str:
         return f"'{field}' lists the same value twice"
     if kind in ("minimum", "maximum"):
         return f"'{field}' is {error.instance}, outside the allowed range"
+    if error.instance == HIDDEN:
+        return f"'{field}' is not valid here ({kind})"
     return f"'{field}': {error.message}"
 
 

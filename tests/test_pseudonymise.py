@@ -183,3 +183,18 @@ def test_ambiguity_fails_the_build_with_file_and_line(tmp_path):
     assert f"{report}:72: ambiguous: \"M** W********\" fits more than one" in result.stderr
     assert not (tmp_path / "out" / "test-minimal" / "report.html").exists()
     assert "Whitfield" not in result.output
+
+
+def test_code_blocks_and_front_matter_are_replaced_too():
+    source = "---\nauthor: Sarah Whitfield\n---\n\n```\nlog: Sarah rang\n```\n"
+    assert WORKER.text(source).text == "---\nauthor: Anna\n---\n\n```\nlog: Anna rang\n```\n"
+
+
+def test_key_errors_never_repeat_the_key(tmp_path):
+    key = tmp_path / "key.yaml"
+    key.write_text('people:\n  - real: "Sarah Whitfield"\n    aliases: "Sally"\n'
+                   '    pseudonym: Anna\n    role: victum\n', encoding="utf-8")
+    result = run("check", EXAMPLE / "report.md", "--key", key, "--no-ner")
+    assert result.exit_code == 2
+    assert f"{key}:3:" in result.stderr and f"{key}:5:" in result.stderr
+    assert "Sally" not in result.stderr and "victum" not in result.stderr

@@ -181,3 +181,14 @@ def test_every_recommendation_is_in_the_action_plan(html):
     plan = html.split('id="appendix-action-plan"', 1)[1]
     numbers = {int(n) for n in re.findall(r'<span class="rec-number">(\d+)\.</span>', plan)}
     assert numbers == set(range(1, 9))
+
+
+def test_weasyprint_warnings_fail_the_build(tmp_path):
+    from pipeline.pdf import RenderError, html_to_pdf
+
+    html = ('<html lang="en-GB"><head><title>t</title><style>p { colour: red; }</style>'
+            '</head><body><p>x</p><img src="missing.png" alt="x"></body></html>')
+    with pytest.raises(RenderError) as caught:
+        html_to_pdf(html, tmp_path, tmp_path / "report.md")
+    messages = " ".join(str(p) for p in caught.value.problems)
+    assert "colour" in messages and "missing.png" in messages
