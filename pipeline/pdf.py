@@ -4,7 +4,7 @@ Takes the print HTML from ``pipeline.render``; produces PDF bytes. Any warning o
 WeasyPrint logs (a missing image, a font it could not load, CSS it ignored) fails the
 build instead of scrolling past: a report with a silently dropped part must not ship.
 The output is deterministic: dates come from the HTML's dcterms metadata (the case), and
-WeasyPrint derives the file identifier from the content.
+the tag fix-ups (``pipeline.pdf_tags``) save with a deterministic identifier.
 """
 
 from __future__ import annotations
@@ -47,4 +47,6 @@ def html_to_pdf(html: str, base_url: Path, source: Path) -> bytes:
         raise RenderError([
             Problem(source, None, f"WeasyPrint: {message}") for message in collect.messages
         ])
-    return out.getvalue()
+    from .pdf_tags import fix_tags
+
+    return fix_tags(out.getvalue())

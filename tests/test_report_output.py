@@ -31,15 +31,20 @@ def html(example_build: Path) -> str:
     return (example_build / "report.html").read_text(encoding="utf-8")
 
 
-def contents_entries(pages: list[str]) -> list[tuple[str, int]]:
-    contents = next(p for p in pages if "Contents" in p and "Preface" in p)
-    body = contents.split("Contents", 1)[1]
-    return [(title.strip(), int(page)) for title, page in
-            re.findall(r"((?:\d+ )?[A-Z][^.]*?) ?\.{3,} ?(\d+)", body)]
+def contents_entries(pdf: PdfReader) -> list[tuple[str, int]]:
+    """(entry, page number) pairs read back from the contents page's text."""
+    texts = [page.extract_text() or "" for page in pdf.pages]
+    contents = next(t for t in texts if t.lstrip().startswith("Contents"))
+    entries = []
+    for line in contents.splitlines()[1:]:
+        match = re.fullmatch(r"(.+?) (\d+)", " ".join(line.split()))
+        if match and not match.group(1).startswith(("Domestic", "OFFICIAL")):
+            entries.append((match.group(1), int(match.group(2))))
+    return entries
 
 
-def test_contents_page_numbers_point_at_the_headings(pages):
-    entries = contents_entries(pages)
+def test_contents_page_numbers_point_at_the_headings(pdf, pages):
+    entries = contents_entries(pdf)
     assert len(entries) >= 22, entries
     for title, number in entries:
         page = pages[number - 1]
@@ -192,3 +197,83 @@ def test_weasyprint_warnings_fail_the_build(tmp_path):
         html_to_pdf(html, tmp_path, tmp_path / "report.md")
     messages = " ".join(str(p) for p in caught.value.problems)
     assert "colour" in messages and "missing.png" in messages
+
+
+# ---- PDF/UA: what veraPDF's PDF/UA-1 rules look for, checked with pikepdf ------------
+
+@pytest.fixture(scope="module")
+def tagged(example_build: Path):
+    import pikepdf
+
+    pdf = pikepdf.open(example_build / "report.pdf")
+    yield pdf
+    pdf.close()
+
+
+def _elements(pdf):
+    import pikepdf
+
+    def walk(element):
+        yield element
+        k = element.get("/K")
+        for kid in (list(k) if isinstance(k, pikepdf.Array) else [k]):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None:
+                yield from walk(kid)
+
+    root = pdf.Root.StructTreeRoot.K
+    yield from walk(root[0] if isinstance(root, pikepdf.Array) else root)
+
+
+def test_running_headers_and_footers_are_artifacts(tagged):
+    import pikepdf
+
+    reachable = {e.objgen for e in _elements(tagged)}
+    nums = tagged.Root.StructTreeRoot.ParentTree.Nums
+    for i in range(1, len(nums), 2):
+        entry = nums[i]
+        if isinstance(entry, pikepdf.Array):
+            for element in entry:
+                assert element is None or not isinstance(element, pikepdf.Dictionary) or \
+                    element.objgen in reachable, "marked content outside the structure tree"
+    for number, page in enumerate(tagged.pages, start=1):
+        artifacts = [operands for operands, operator in pikepdf.parse_content_stream(page)
+                     if operator == pikepdf.Operator("BDC") and operands[0] == "/Artifact"]
+        # header title, marking, footer marking and "Page N of M" (no title on the cover)
+        assert len(artifacts) >= 3, f"page {number}: header and footer are not artifacts"
+
+
+def test_contents_is_tagged_as_a_toc(tagged, pdf):
+    tocs = [e for e in _elements(tagged) if e.get("/S") == "/TOC"]
+    assert len(tocs) == 1
+    items = [e for e in _elements(tagged) if e.get("/S") == "/TOCI"]
+    assert len(items) == len(contents_entries(pdf))
+
+
+def test_footnotes_are_notes_with_ids(tagged):
+    notes = [e for e in _elements(tagged) if e.get("/S") == "/Note"]
+    source = (EXAMPLE / "report.md").read_text(encoding="utf-8")
+    assert len(notes) >= len(re.findall(r"(?m)^\[\^[^\]]+\]:", source))
+    ids = [str(n.ID) for n in notes]
+    assert len(set(ids)) == len(ids)
+
+
+def test_table_headers_have_scope(tagged):
+    headers = [e for e in _elements(tagged) if e.get("/S") == "/TH"]
+    assert headers
+    assert all(str(h.A.Scope) in ("/Column", "/Row") for h in headers)
+
+
+def test_bookmarks_title_and_language(tagged):
+    def flatten(items):
+        for item in items:
+            yield item.title
+            yield from flatten(item.children)
+
+    with tagged.open_outline() as outline:
+        titles = list(flatten(outline.root))
+    assert len(titles) >= 20 and any("Introduction" in t for t in titles)
+    assert bool(tagged.Root.ViewerPreferences.DisplayDocTitle)
+    assert str(tagged.Root.Lang) == "en-GB"
+    assert str(tagged.docinfo["/Subject"]).startswith("Overview report")
+    meta = tagged.open_metadata()
+    assert meta.get("pdfuaid:part") == "1"
