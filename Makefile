@@ -7,12 +7,12 @@ VENV     := .venv
 BIN      := $(VENV)/bin
 CASE     ?= examples/example-dhr-anna
 KEY      ?= $(CASE)/key.example.yaml
-DEB_PKGS := fonts-liberation2 libharfbuzz-subset0 poppler-utils wbritish
+DEB_PKGS := chromium fonts-liberation2 libharfbuzz-subset0 poppler-utils wbritish
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench eval check clean
+.PHONY: help deps demo test lint validate report build bench eval check preview clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -35,7 +35,7 @@ $(READY): $(VENV)/.debian pyproject.toml requirements.lock requirements-model.tx
 demo: $(READY) ## Validate and build the example review, then say where the outputs are
 	$(BIN)/dhr validate $(CASE)
 	$(BIN)/dhr build $(CASE)
-	@echo "The overview report (HTML and PDF) is in the files listed above."
+	@echo "The publication set (report, executive summary, action plan: HTML, PDF, CSV) is in the files listed above."
 
 test: $(READY) ## Run ruff and the whole test suite
 	$(BIN)/ruff check pipeline tests bench
@@ -55,6 +55,7 @@ build: report
 bench: $(READY) ## Print time and memory: report builds (example, x3) and the gate
 	$(BIN)/python bench/bench.py $(CASE)
 	$(BIN)/python bench/gate_bench.py
+	$(BIN)/python bench/preview_bench.py
 
 eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
@@ -62,6 +63,9 @@ eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, 
 check: $(READY) ## Build, then run the redaction gate on a review and its rendered outputs
 	$(BIN)/dhr build $(CASE)
 	$(BIN)/dhr check $(CASE) build/$$($(BIN)/python -c "import yaml,sys; print(yaml.safe_load(open('$(CASE)/case.yaml'))['id'])") --case $(CASE) --key $(KEY)
+
+preview: $(READY) ## Live preview for a chair: make preview CASE=path [KEY=path] [PORT=8000]
+	$(BIN)/dhr preview $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) --port $(or $(PORT),8000)
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf build

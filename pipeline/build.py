@@ -8,8 +8,9 @@ is made from, so an edit that changes nothing printed (a chair's comment) does n
 re-render the PDF.
 
 Stages so far: pseudonymise, when a key is given (``pipeline.pseudonymise``, then the
-redaction gate on its output), validate (``pipeline.structure``), report HTML
-(``pipeline.render``), report PDF (``pipeline.pdf``).
+redaction gate on its output), validate (``pipeline.structure``), the HTML of the report,
+executive summary (``pipeline.summary``) and action plan, with the plan's CSV
+(``pipeline.render``), and each document's tagged PDF (``pipeline.pdf``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from . import __version__
 from .case import Case, load_case
 from .errors import CheckFailed, Problem
 from .fsutil import digest_files, write_atomic
-from .render import catalogue, parse_report, render_report
+from .render import (
+    catalogue,
+    parse_report,
+    render_action_plan,
+    render_report,
+    render_summary,
+)
 from .structure import check
 from .templates import report_templates
 
@@ -40,10 +47,24 @@ class BuildResult:
 
 
 def validate_case(case_dir: Path) -> tuple[Case, list[Problem]]:
-    """Load and check a review; input errors raise, structure problems are returned."""
+    """Load and check a review; input errors raise, structure problems and warnings
+    (``Problem.warning``) are returned."""
+    from .summary import summary_warnings
+
     case = load_case(case_dir)
     parsed = parse_report(case)
-    return case, check(parsed.outline, case, catalogue(), case.report_path)
+    problems = check(parsed.outline, case, catalogue(), case.report_path)
+    problems += summary_warnings(parsed, case)
+    problems += _form_problems(case, parsed)
+    return case, problems
+
+
+def _form_problems(case: Case, parsed) -> list[Problem]:
+    """The data-collection form: vocabulary errors raise; unanswered required fields and
+    disagreements with the report are warnings (``pipeline.form_check``)."""
+    from .form_check import form_problems
+
+    return form_problems(case, parsed)
 
 
 def input_digest(case: Case) -> str:
@@ -73,40 +94,87 @@ class Stamps:
         write_atomic(self.dir / f"{stage}.json", json.dumps(values, sort_keys=True))
 
 
+DOCUMENTS = ("report", "summary", "action-plan")
+
+
 def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = False,
                  pdf: bool = True, key_path: Path | None = None,
                  reveal: bool = False) -> BuildResult:
+    """Build the publication set: overview report, executive summary and action plan,
+    each as HTML and tagged PDF, and the action plan as CSV."""
     case = load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir)
     stamps = Stamps(out_dir)
     if key_path is not None:
         case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
-    html_path, pdf_path = out_dir / "report.html", out_dir / "report.pdf"
     digest = input_digest(case)
+    html_outputs = [out_dir / f"{name}.html" for name in DOCUMENTS] + [
+        out_dir / "action-plan.csv"]
+    pdf_outputs = [out_dir / f"{name}.pdf" for name in DOCUMENTS] if pdf else []
 
-    html_fresh = (not force and stamps.get("report-html").get("inputs") == digest
-                  and html_path.is_file())
-    pdf_fresh = (not pdf or (not force and stamps.get("report-pdf").get("inputs") == digest
-                             and pdf_path.is_file()))
+    html_fresh = (not force and stamps.get("html").get("inputs") == digest
+                  and all(p.is_file() for p in html_outputs))
+    pdf_fresh = not force and all(
+        stamps.get(f"pdf-{p.stem}").get("inputs") == digest and p.is_file()
+        for p in pdf_outputs)
     if html_fresh and pdf_fresh:
-        result.unchanged += [html_path] + ([pdf_path] if pdf else [])
+        result.unchanged += html_outputs + pdf_outputs
+        if pdf:
+            form_stage(case, out_dir, stamps, force, result)
+            briefing_stage(case, out_dir, stamps, force, result)
         return result
 
     parsed = parse_report(case)
-    problems = check(parsed.outline, case, catalogue(), case.report_path)
+    problems = [p for p in check(parsed.outline, case, catalogue(), case.report_path)
+                if not p.warning]
     if problems:
         raise CheckFailed(problems)
-    rendered = render_report(case, parsed)
+    report = render_report(case, parsed)
+    summary_web, summary_print = render_summary(case, parsed)
+    plan_web, plan_print, plan_csv = render_action_plan(case, parsed)
+    documents = {"report": (report.web_html, report.print_html),
+                 "summary": (summary_web, summary_print),
+                 "action-plan": (plan_web, plan_print)}
     if html_fresh:
-        result.unchanged.append(html_path)
+        result.unchanged += html_outputs
     else:
-        write_atomic(html_path, rendered.web_html)
-        stamps.put("report-html", inputs=digest)
-        result.built.append(html_path)
+        for name, (web, _) in documents.items():
+            write_atomic(out_dir / f"{name}.html", web)
+        write_atomic(out_dir / "action-plan.csv", plan_csv)
+        stamps.put("html", inputs=digest)
+        result.built += html_outputs
+    for path in pdf_outputs:
+        _pdf_stage(case, documents[path.stem][1], path, stamps, digest, force, result)
     if pdf:
-        _pdf_stage(case, rendered.print_html, pdf_path, stamps, digest, force, result)
+        form_stage(case, out_dir, stamps, force, result)
+        briefing_stage(case, out_dir, stamps, force, result)
     return result
+
+
+def briefing_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
+                   result: BuildResult) -> None:
+    """The 7-minute briefing (``pipeline.briefing``): briefing.pdf, .html, .txt, the
+    fillable briefing-action-plan.pdf and a PNG of page 1, for a review whose case.yaml
+    has a ``briefing:`` section (``dhr briefing`` builds it always, or writes a draft)."""
+    if "briefing" not in case.doc.data:
+        return
+    from .briefing import build_briefing
+
+    files, written = build_briefing(case, out_dir, stamps, force)
+    (result.built if written else result.unchanged).extend(files)
+
+
+def form_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
+               result: BuildResult) -> None:
+    """The Home Office data-collection form in build/<id>/form/ (``pipeline.form_pdf``),
+    for a review whose case.yaml has a ``form:`` section (``dhr form`` builds it always)."""
+    if "form" not in case.doc.data:
+        return
+    from .form_pdf import build_form
+
+    files, written = build_form(case, out_dir, stamps, force)
+    (result.built if written else result.unchanged).extend(files)
 
 
 def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamps,
@@ -155,16 +223,17 @@ def _pdf_stage(case: Case, print_html: str, pdf_path: Path, stamps: Stamps, dige
                force: bool, result: BuildResult) -> None:
     from .pdf import html_to_pdf
 
+    stage = f"pdf-{pdf_path.stem}"
     # The writer's own code is part of the key: a fix to it must re-render.
     html_digest = hashlib.sha256(
         print_html.encode("utf-8") + (PACKAGE_DIR / "pdf.py").read_bytes() + __version__.encode()
     ).hexdigest()
-    if (not force and stamps.get("report-pdf").get("print_html") == html_digest
+    if (not force and stamps.get(stage).get("print_html") == html_digest
             and pdf_path.is_file()):
-        stamps.put("report-pdf", inputs=digest, print_html=html_digest)
+        stamps.put(stage, inputs=digest, print_html=html_digest)
         result.unchanged.append(pdf_path)
         return
     data = html_to_pdf(print_html, case.folder, case.report_path)
     write_atomic(pdf_path, data)
-    stamps.put("report-pdf", inputs=digest, print_html=html_digest)
+    stamps.put(stage, inputs=digest, print_html=html_digest)
     result.built.append(pdf_path)

@@ -33,7 +33,8 @@ class DhrGroup(click.Group):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             if isinstance(exc, CheckFailed):
-                click.echo(f"{len(exc.problems)} problem(s) found", err=True)
+                errors = sum(1 for p in exc.problems if not p.warning)
+                click.echo(f"{errors} problem(s) found", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -62,9 +63,13 @@ def validate(case_dir: Path) -> None:
     from .build import validate_case
 
     case, problems = validate_case(case_dir)
-    if problems:
+    errors = [p for p in problems if not p.warning]
+    if errors:
         raise CheckFailed(problems)
-    click.echo(f"{case.folder}: ok ({case.review_type} {case.id})")
+    for warning in problems:
+        click.echo(str(warning), err=True)
+    click.echo(f"{case.folder}: ok ({case.review_type} {case.id})"
+               + (f", {len(problems)} warning(s)" if problems else ""))
 
 
 @main.command()
@@ -179,6 +184,96 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
     else:
         click.echo(report, nl=False)
     ctx.exit(1 if result.blocking else 0)
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE", required=False)
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for build outputs.")
+@click.option("--read", "read_path", type=click.Path(path_type=Path), metavar="FILE.pdf",
+              help="Read a filled (possibly hand-corrected) form back as YAML on stdout.")
+def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
+    """Home Office data-collection form: build/<id>/form/ (fillable PDF, JSON, CSV).
+
+    With --read FILE.pdf, print the answers of a filled form as YAML for case.yaml.
+    """
+    from .errors import InputError
+
+    if (case_dir is None) == (read_path is None):
+        raise InputError("give a review folder (CASE) to build the form, or --read FILE.pdf")
+    if read_path is not None:
+        from .form_pdf import read_pdf
+
+        click.echo(read_pdf(read_path), nl=False)
+        return
+    from .case import load_case
+    from .form import collect
+    from .form_pdf import build_form
+
+    case = load_case(case_dir)
+    _, warnings = collect(case)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    files, _ = build_form(case, out_root / case.id, force=True)
+    for path in files:
+        click.echo(f"built      {path}")
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for build outputs.")
+@click.option("--draft", is_flag=True,
+              help="Write the text, empty parts drafted from the report, to "
+                   "build/<id>/briefing-draft.yaml for editing; build nothing else.")
+@click.option("--force", is_flag=True, help="Rebuild even if unchanged.")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY): pseudonymise first.")
+def briefing(case_dir: Path, out_root: Path, draft: bool, force: bool,
+             key_path: Path | None) -> None:
+    """7-minute briefing: build/<id>/briefing.pdf, .html, .txt and the fillable
+    briefing-action-plan.pdf, from case.yaml's briefing: section and the report."""
+    from .briefing import run as run_briefing
+    from .key import resolve_key_path
+
+    result = run_briefing(case_dir, out_root, draft=draft, force=force,
+                          key_path=resolve_key_path(key_path))
+    if result.briefing is not None:
+        for part in result.briefing.parts:
+            source = ("empty: write it" if not part.words else
+                      "drafted from the report" if part.drafted else "from case.yaml")
+            click.echo(f"{part.number} {part.label}: {part.words} word(s), {source}")
+        click.echo(f"wrote      {result.files[0]} (edit it, then copy it into case.yaml)")
+        return
+    for path in result.files:
+        click.echo(f"{'built' if result.written else 'unchanged':<10} {path}")
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY): its names are highlighted.")
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-ner", is_flag=True, help="Skip the slower name-recognition pass.")
+def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> None:
+    """Serve a live preview of the rendered draft on 127.0.0.1, with the gate's findings.
+
+    The page rebuilds and reloads when a source file is saved. Stop with Ctrl+C.
+    """
+    import time
+
+    from .case import load_case
+    from .key import resolve_key_path
+    from .preview import Preview, serve
+
+    load_case(case_dir)  # a review folder that cannot load is reported here, plainly
+    server, _ = serve(Preview(case_dir, resolve_key_path(key_path), ner=not no_ner), port)
+    click.echo(f"Preview of {case_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
 
 
 def run() -> None:  # pragma: no cover - console entry point for python -m

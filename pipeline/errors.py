@@ -17,14 +17,16 @@ class Problem:
     path: Path | str | None
     line: int | None
     message: str
+    warning: bool = False  # reported, but does not fail the command
 
     def __str__(self) -> str:
+        message = f"warning: {self.message}" if self.warning else self.message
         if self.path is None:
-            return self.message
+            return message
         where = str(self.path)
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.message}"
+        return f"{where}: {message}"
 
 
 class DhrError(Exception):

@@ -78,13 +78,13 @@ def _check_images(case: Case, tokens: list[Token]) -> None:
 
 def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedReport:
     parsed = parsed or parse_report(case)
-    env = _jinja()
-    inserts = env.get_template("inserts.html.j2").module
-    context = _context(case, parsed.outline)
+    inserts = _jinja().get_template("inserts.html.j2").module
 
     def insert(name: str):
         return lambda: str(getattr(inserts, name)(case))
 
+    contents = [(s.number, s.title, s.anchor) for s in parsed.outline.sections]
+    contents.append((None, "Appendix: Action Plan", "appendix-action-plan"))
     pages = {}
     for media in ("web", "print"):
         md_env = {"media": media, "inserts": {n: insert(n) for n in
@@ -92,11 +92,54 @@ def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedRep
         md_env["footnote_bodies"] = footnote_bodies(parsed.md, parsed.tokens, md_env)
         tokens = without_notes_list(parsed.tokens) if media == "print" else parsed.tokens
         body = parsed.md.renderer.render(tokens, parsed.md.options, md_env)
-        pages[media] = env.get_template("report.html.j2").render(
-            case=case, body=body, media=media, fonts=fonts() if media == "print" else {},
-            **context,
-        )
+        pages[media] = _page("report.html.j2", case, parsed, media, "Overview Report",
+                             "report-doc", contents, body=body)
     return RenderedReport(pages["web"], pages["print"], parsed.outline)
+
+
+def render_summary(case: Case, parsed: ParsedReport) -> tuple[str, str]:
+    """The executive summary, web and print (see ``pipeline.summary``)."""
+    from .summary import summary_parts
+
+    inserts = _jinja().get_template("inserts.html.j2").module
+    pages = []
+    for media in ("web", "print"):
+        parts = summary_parts(parsed, case, media, inserts)
+        contents = [(str(i), p.title, p.anchor) for i, p in enumerate(parts, start=1)]
+        pages.append(_page("summary.html.j2", case, parsed, media, "Executive Summary",
+                           "summary-doc", contents, parts=parts))
+    return pages[0], pages[1]
+
+
+def render_action_plan(case: Case, parsed: ParsedReport) -> tuple[str, str, str]:
+    """The action plan on its own: web and print (landscape) HTML, and CSV for tracking."""
+    import csv
+    import io
+
+    pages = [_page("action-plan.html.j2", case, parsed, media, "Action Plan",
+                   "action-plan-doc", [], landscape=media == "print")
+             for media in ("web", "print")]
+    recommendations = {r.number: " ".join(r.text.replace("**", "").split())
+                       for r in parsed.outline.recommendations}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Recommendation number", "Recommendation", "Scope", "Action to take",
+                     "Lead agency", "Key milestones achieved", "Target date",
+                     "Date of completion and outcome"])
+    for action in sorted(case.actions, key=lambda a: a.recommendation):
+        writer.writerow([action.recommendation, recommendations.get(action.recommendation, ""),
+                         action.scope, action.action, action.lead_agency, action.milestones,
+                         action.target_date, action.completion])
+    return pages[0], pages[1], out.getvalue()
+
+
+def _page(template: str, case: Case, parsed: ParsedReport, media: str, doc_title: str,
+          doc_class: str, contents: list, landscape: bool = False, **extra) -> str:
+    return _jinja().get_template(template).render(
+        case=case, media=media, doc_title=doc_title, doc_class=doc_class, contents=contents,
+        landscape=landscape, fonts=fonts() if media == "print" else {},
+        **_context(case, parsed.outline), **extra,
+    )
 
 
 def _context(case: Case, doc: Outline) -> dict:

@@ -30,6 +30,10 @@ class Section:
     line: int | None
     text: str = ""  # plain text of the section body, for content checks
     subsections: list[tuple[str, str]] = field(default_factory=list)  # (title, anchor)
+    # token ranges [start, end) of the "::: summary" blocks' contents and the top-level
+    # numbered lists, which the executive summary reuses
+    summaries: list[tuple[int, int]] = field(default_factory=list)
+    lists: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,9 +60,23 @@ def outline(tokens: list[Token]) -> Outline:
     list_depth = 0
     in_recs_list = False
     item_start: int | None = None
+    summary_start: int | None = None
+    list_start: int | None = None
     for i, token in enumerate(tokens):
         if token.type == "footnote_block_open":
             break
+        if current is not None:
+            if token.type == "container_summary_open" and token.level == 0:
+                summary_start = i + 1
+            elif token.type == "container_summary_close" and summary_start is not None:
+                current.summaries.append((summary_start, i))
+                summary_start = None
+            elif token.type == "ordered_list_open" and token.level == 0:
+                list_start = i
+            elif token.type == "ordered_list_close" and token.level == 0 and \
+                    list_start is not None:
+                current.lists.append((list_start, i + 1))
+                list_start = None
         if token.type == "heading_open" and token.tag == "h1":
             current = Section(
                 key=token.meta["section"], title=token.meta["title"],

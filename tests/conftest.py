@@ -11,6 +11,11 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these, Chromium keeps trying to reach Google's hosts, which this closed network
+# refuses; none changes what a page renders.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example-dhr-anna"
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -36,3 +41,17 @@ def example_build(tmp_path_factory) -> Path:
     result = run("build", EXAMPLE, "--out", out)
     assert result.exit_code == 0, result.output
     return out / "example-dhr-anna"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium for the whole session, driven by Playwright (Playwright allows
+    one sync session per thread)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: run `make deps` (installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()

@@ -274,6 +274,6 @@ def test_bookmarks_title_and_language(tagged):
     assert len(titles) >= 20 and any("Introduction" in t for t in titles)
     assert bool(tagged.Root.ViewerPreferences.DisplayDocTitle)
     assert str(tagged.Root.Lang) == "en-GB"
-    assert str(tagged.docinfo["/Subject"]).startswith("Overview report")
+    assert str(tagged.docinfo["/Subject"]).startswith("Overview Report of the Domestic")
     meta = tagged.open_metadata()
     assert meta.get("pdfuaid:part") == "1"

@@ -7,6 +7,7 @@ turns into HTML. Each report feature is a plugin that adds named rules:
   numbers sections and paragraphs (1, 1.1, 1.2 ...);
 - ``inserts``: ``@[panel]``-style lines where tables built from case.yaml go;
 - ``callouts``: ``::: tribute`` and ``::: note`` blocks;
+- ``summary``: ``::: summary`` blocks, text the executive summary shares;
 - ``pseudonyms``: ``[[Anna]]`` markers a chair uses to resolve an ambiguous name;
 - ``tables``: header cells with scope, ``Table: ...`` captions;
 - ``guard``: refuses what the renderer does not handle (raw HTML, deep headings,
@@ -25,6 +26,7 @@ from .guard import guard_plugin
 from .inserts import INSERT_NAMES, inserts_plugin
 from .pseudonyms import pseudonyms_plugin
 from .sections import Catalogue, sections_plugin
+from .summary import summary_plugin
 from .tables import tables_plugin
 
 __all__ = [
@@ -39,6 +41,7 @@ def make_parser(catalogue: Catalogue) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(footnotes_media_plugin)
     md.use(callouts_plugin)
+    md.use(summary_plugin)
     md.use(inserts_plugin)
     md.use(guard_plugin)
     md.use(tables_plugin)

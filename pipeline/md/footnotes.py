@@ -18,6 +18,8 @@ def footnotes_media_plugin(md: MarkdownIt) -> None:
     default_anchor = md.renderer.rules["footnote_anchor"]
 
     def ref(self, tokens, idx, options, env):
+        if env.get("no_footnotes"):  # text reused elsewhere (the executive summary)
+            return ""
         if env.get("media") == "print":
             body = env["footnote_bodies"][tokens[idx].meta["id"]]
             return f'<span class="footnote">{body}</span>'

@@ -41,7 +41,7 @@ def _guard(state: StateCore) -> None:
                 raise MarkdownError(
                     line,
                     f"unknown or unclosed callout '::: {kind}'; use one of: "
-                    f"{', '.join(CALLOUT_KINDS)} and close it with ':::'",
+                    f"{', '.join([*CALLOUT_KINDS, 'summary'])} and close it with ':::'",
                 )
             for child in token.children or []:
                 if child.type == "html_inline" and not _COMMENT.match(child.content):

@@ -105,7 +105,7 @@ def _render_paragraph_open(self, tokens, idx, options, env) -> str:
     if token.hidden:
         return ""
     number = token.meta.get("number")
-    if not number:
+    if not number or env.get("plain_paragraphs"):
         return self.renderToken(tokens, idx, options, env)
     return (
         f'<p class="numbered"{self.renderAttrs(token)}>'
@@ -154,7 +154,12 @@ def _number(state: StateCore) -> None:
     paragraph = 0
     numbered = False
     used: set[str] = set()
+    depth = 0  # summary blocks are transparent: their paragraphs are the section's own
     for i, token in enumerate(state.tokens):
+        if token.type == "container_summary_open":
+            depth += 1
+        elif token.type == "container_summary_close":
+            depth -= 1
         if token.type == "heading_open":
             text = state.tokens[i + 1].content.strip()
             if token.tag == "h1":
@@ -169,7 +174,7 @@ def _number(state: StateCore) -> None:
                 anchor = f"{section}-{slug(text)}" if numbered else slug(text)
             anchor = _unique(anchor, used)
             token.attrSet("id", anchor)
-        elif token.type == "paragraph_open" and token.level == 0 and numbered:
+        elif token.type == "paragraph_open" and token.level == depth and numbered:
             paragraph += 1
             token.meta["number"] = f"{section}.{paragraph}"
             token.attrSet("id", _unique(f"para-{section}-{paragraph}", used))

@@ -1,4 +1,5 @@
-"""Tables: header cells get ``scope="col"``, and a ``Table: ...`` line becomes a caption.
+"""Tables: header cells get ``scope="col"``, a ``Table: ...`` line becomes a caption, and
+every table sits in a focusable scroll region.
 
 A paragraph that starts with ``Table:`` directly above a pipe table is the table's
 caption (rule ``dhr_table_caption``); screen readers announce it and it names the table
@@ -17,6 +18,7 @@ def tables_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("dhr_table_caption", _captions)
     md.add_render_rule("th_open", _render_th_open)
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
 
 
 def _captions(state: StateCore) -> None:
@@ -45,11 +47,19 @@ def _render_th_open(self, tokens, idx, options, env) -> str:
 
 
 def _render_table_open(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
-    html = self.renderToken(tokens, idx, options, env)
-    caption = token.meta.get("caption")
-    if caption:
-        from markdown_it.common.utils import escapeHtml
+    from markdown_it.common.utils import escapeHtml
 
+    token = tokens[idx]
+    caption = token.meta.get("caption")
+    # A wide table scrolls inside its own focusable region, so the page itself reflows
+    # at 320 CSS pixels (400% zoom) without sideways scrolling.
+    label = escapeHtml(caption or "Table")
+    html = (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n'
+            + self.renderToken(tokens, idx, options, env))
+    if caption:
         html += f"<caption>{escapeHtml(caption)}</caption>\n"
     return html
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"

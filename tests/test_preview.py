@@ -1,0 +1,128 @@
+"""The chair's preview in a real browser (Debian's Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+
+from pipeline.errors import InputError
+from pipeline.preview import Preview, serve
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory):
+    case = tmp_path_factory.mktemp("preview") / "case"
+    shutil.copytree(EXAMPLE, case)
+    port = free_port()
+    preview = Preview(case, EXAMPLE / "key.example.yaml")
+    server, _ = serve(preview, port)
+    yield case, port, preview
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_page_updates_after_an_edit(running, browser_page):
+    case, port, _ = running
+    page = browser_page
+    page.goto(f"http://127.0.0.1:{port}/report.html")
+    assert "Domestic Homicide Review into the death of Anna" in page.title()
+    assert page.locator("#dhr-preview").count() == 1
+    page.evaluate("window.scrollTo(0, 1500)")
+    edit(case / "report.md", "This Domestic Homicide Review examines",
+         "This review, now edited, examines")
+    page.wait_for_function("document.body.innerText.includes('now edited')", timeout=15000)
+    assert page.evaluate("window.scrollY") > 1000, "the scroll position is kept"
+
+
+def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
+    case, port, _ = running
+    page = browser_page
+    page.goto(f"http://127.0.0.1:{port}/report.html")
+    edit(case / "report.md", "# Timescales\n", "# Timescales\n\nSarah Whitfield rang.\n")
+    mark = page.locator("mark.dhr-finding", has_text="Sarah Whitfield")
+    mark.first.wait_for(timeout=15000)
+    assert mark.first.get_attribute("data-rule") == "key-name"
+    assert "real name from the key" in mark.first.get_attribute("title")
+    assert page.locator("#dhr-preview").inner_text().count("Sarah Whitfield") >= 1
+    assert "never share this page" in page.locator(".dhr-note").inner_text()
+
+
+def test_broken_case_yaml_shows_the_error_page(running, browser_page):
+    case, port, _ = running
+    page = browser_page
+    page.goto(f"http://127.0.0.1:{port}/report.html")
+    original = (case / "case.yaml").read_text(encoding="utf-8")
+    edit(case / "case.yaml", "review_type: DHR", "review_type: [DHR")
+    page.wait_for_function("document.body.innerText.includes('could not be rebuilt')",
+                           timeout=15000)
+    assert "case.yaml:" in page.locator(".dhr-errors").inner_text()
+    (case / "case.yaml").write_text(original, encoding="utf-8")
+    page.wait_for_function("document.querySelector('#dhr-preview') !== null", timeout=15000)
+
+
+@pytest.mark.parametrize("path", ["/../case.yaml", "/%2e%2e/case.yaml", "/..%2fkey.yaml",
+                                  "/case.yaml", "/key.example.yaml", "/report.md"])
+def test_nothing_outside_the_preview_is_served(running, path):
+    _, port, _ = running
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    assert response.status in (403, 404)
+    assert b"people:" not in response.read()
+
+
+def test_pdf_on_demand(running):
+    _, port, _ = running
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", "/action-plan.pdf")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "application/pdf"
+    assert response.read().startswith(b"%PDF")
+
+
+def test_port_in_use_is_a_clear_error(running):
+    _, port, preview = running
+    with pytest.raises(InputError) as caught:
+        serve(preview, port)
+    assert f"port {port} is already in use" in str(caught.value)
+
+
+def test_cli_port_in_use_is_one_line_and_exit_2(running):
+    from conftest import run
+
+    _, port, _ = running
+    result = run("preview", EXAMPLE, "--port", port, "--no-ner")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"port {port} is already in use on 127.0.0.1; choose "
+                                     "another with --port")
+
+
+def test_cli_missing_review_is_exit_2(tmp_path):
+    from conftest import run
+
+    result = run("preview", tmp_path / "nowhere")
+    assert result.exit_code == 2 and "review folder not found" in result.stderr
