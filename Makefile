@@ -12,7 +12,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench eval check preview clean
+.PHONY: help deps demo test lint validate report build bench eval check preview publish clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -32,10 +32,14 @@ $(READY): $(VENV)/.debian pyproject.toml requirements.lock requirements-model.tx
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-demo: $(READY) ## Validate and build the example review, then say where the outputs are
+demo: $(READY) ## Run the whole chain on the example review (draft packages while its gates are open)
 	$(BIN)/dhr validate $(CASE)
-	$(BIN)/dhr build $(CASE)
-	@echo "The publication set (report, executive summary, action plan: HTML, PDF, CSV) is in the files listed above."
+	$(BIN)/dhr package $(CASE) --key $(KEY) --or-draft
+	@echo "Everything built is under build/: the set, the site packages (publish/) and bundles (submit/)."
+
+publish: $(READY) ## The whole chain to both site packages: make publish CASE=path KEY=path [DRAFT=1]
+	$(BIN)/dhr validate $(CASE)
+	$(BIN)/dhr package $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) $(if $(DRAFT),--draft)
 
 test: $(READY) ## Run ruff and the whole test suite
 	$(BIN)/ruff check pipeline tests bench

@@ -21,10 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DHR = [sys.executable, "-m", "pipeline.cli"]
 
 
-def measure(args: list[str]) -> tuple[float, float]:
+def measure(args: list[str], env: dict | None = None) -> tuple[float, float]:
     """(seconds, peak MiB) of one command in a child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -113,6 +114,18 @@ def set_figures(case: Path) -> None:
           f"tag fix-ups {tags_time:.2f} s = overhead {(pipeline_time + tags_time) / total:.0%}")
 
 
+def publish_figures(case: Path) -> None:
+    """`make publish`'s chain (dhr package, with the key) from clean and warm."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DHR_CACHE_DIR": str(Path(tmp) / "cache")}
+        args = [*DHR, "package", str(case), "--key", str(case / "key.example.yaml"),
+                "--or-draft", "--out", str(Path(tmp) / "build")]
+        clean, clean_mib = measure(args, env)
+        warm, warm_mib = measure(args, env)
+    print(f"publish (dhr package, both sites and bundles): from clean {clean:.1f} s "
+          f"(peak {clean_mib:.0f} MiB), warm {warm:.2f} s (peak {warm_mib:.0f} MiB)")
+
+
 def main() -> None:
     case = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/example-dhr-anna").resolve()
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,7 +137,7 @@ def main() -> None:
             seconds, mib = measure([*DHR, "build", str(folder), "--out", str(out)])
             noop, noop_mib = measure([*DHR, "build", str(folder), "--out", str(out)])
             rows.append((label, words(folder), seconds, mib, noop, noop_mib))
-    print(f"{'report build':<14}{'words':>8}{'full (s)':>10}{'peak MiB':>10}"
+    print(f"{'dhr build':<14}{'words':>8}{'full (s)':>10}{'peak MiB':>10}"
           f"{'no-op (s)':>11}{'peak MiB':>10}")
     for label, count, seconds, mib, noop, noop_mib in rows:
         print(f"{label:<14}{count:>8}{seconds:>10.2f}{mib:>10.0f}{noop:>11.2f}{noop_mib:>10.0f}")
@@ -132,6 +145,7 @@ def main() -> None:
     key = case / "key.example.yaml"
     if key.is_file():
         pseudonymise_figures(case)
+        publish_figures(case)
 
 
 if __name__ == "__main__":

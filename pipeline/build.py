@@ -67,7 +67,7 @@ def _form_problems(case: Case, parsed) -> list[Problem]:
     return form_problems(case, parsed)
 
 
-def input_digest(case: Case) -> str:
+def input_digest(case: Case, *extra: str) -> str:
     roots = {
         "case": (case.folder, case.input_files()),
         "templates": (report_templates(), report_templates().rglob("*")),
@@ -77,7 +77,7 @@ def input_digest(case: Case) -> str:
         (f"{name}/{path.relative_to(root).as_posix()}", path)
         for name, (root, paths) in roots.items() for path in paths if path.is_file()
     ]
-    return digest_files(files, __version__)
+    return digest_files(files, __version__, *extra)
 
 
 class Stamps:
@@ -99,16 +99,20 @@ DOCUMENTS = ("report", "summary", "action-plan")
 
 def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = False,
                  pdf: bool = True, key_path: Path | None = None,
-                 reveal: bool = False) -> BuildResult:
+                 reveal: bool = False, marking: str | None = None) -> BuildResult:
     """Build the publication set: overview report, executive summary and action plan,
-    each as HTML and tagged PDF, and the action plan as CSV."""
+    each as HTML and tagged PDF, and the action plan as CSV. ``marking`` overrides the
+    protective marking (a draft package's "DRAFT – NOT FOR PUBLICATION")."""
     case = load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir)
     stamps = Stamps(out_dir)
     if key_path is not None:
         case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
-    digest = input_digest(case)
+    if marking is not None:
+        case.marking = marking
+    result.case = case
+    digest = input_digest(case, marking or "")
     html_outputs = [out_dir / f"{name}.html" for name in DOCUMENTS] + [
         out_dir / "action-plan.csv"]
     pdf_outputs = [out_dir / f"{name}.pdf" for name in DOCUMENTS] if pdf else []

@@ -252,6 +252,43 @@ def briefing(case_dir: Path, out_root: Path, draft: bool, force: bool,
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
 @click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY): pseudonymise and gate with it.")
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for build outputs.")
+@click.option("--draft", is_flag=True,
+              help="Build draft packages (DRAFT – NOT FOR PUBLICATION) even if gates are open.")
+@click.option("--or-draft", is_flag=True,
+              help="Build release packages if every gate is closed, draft ones otherwise.")
+@click.option("--reveal", is_flag=True, help="Show real names in messages (local use only).")
+def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
+            or_draft: bool, reveal: bool) -> None:
+    """Build the Kent and Medway site packages and the submission bundles.
+
+    Refuses a publishable package while a gate before release is open (exit 1, listing
+    each gate and what to record). The redaction gate runs on the finished zips.
+    """
+    from .key import resolve_key_path
+    from .package import package_case
+
+    result = package_case(case_dir, out_root, resolve_key_path(key_path), draft=draft,
+                          or_draft=or_draft, reveal=reveal)
+    for gate in result.open_gates:
+        click.echo(f"{gate} (gate open)", err=True)
+    kind = "DRAFT packages (not for publication)" if result.draft else "Release packages"
+    click.echo(f"{kind} for {result.case.id} ({result.case.victim}):")
+    for pkg in result.packages:
+        size = pkg.zip_path.stat().st_size
+        click.echo(f"  {pkg.site:<8} {pkg.zip_path}  ({len(pkg.files)} files, "
+                   f"{size / (1024 * 1024):.1f} MB)  "
+                   + ("for checking only" if result.draft else "upload this"))
+    for bundle in result.bundles:
+        click.echo(f"  submit   {bundle}/")
+    click.echo(f"Redaction gate on what ships: {result.gate_summary}")
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
               help="The confidential key (default: $DHR_KEY): its names are highlighted.")
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--no-ner", is_flag=True, help="Skip the slower name-recognition pass.")

@@ -12,13 +12,14 @@ memory, never extracted to disk.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -81,6 +82,9 @@ class Extraction:
     forbidden: list[Forbidden] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    # A package repeats the same PDF in several places (each site, each bundle): what
+    # was read from a file's bytes once is reused, under its new path.
+    seen: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
 
 
 class FileError(Exception):
@@ -154,10 +158,21 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
         if suffix == ".svg":
             _text(data.decode("utf-8", "replace"), display, out)
         return
+    if suffix == ".pdf":
+        digest = hashlib.sha256(data).digest()
+        if digest in out.seen:
+            start, end, first = out.seen[digest]
+            out.segments += [replace(s, path=display + s.path[len(first):])
+                             for s in out.segments[start:end]]
+            return
+        start = len(out.segments)
+        problems = len(out.unreadable) + len(out.forbidden)
+        _pdf(data, display, out, depth)
+        if len(out.unreadable) + len(out.forbidden) == problems:
+            out.seen[digest] = (start, len(out.segments), display)
+        return
     if suffix == ".zip":
         _zip(data, display, out, depth)
-    elif suffix == ".pdf":
-        _pdf(data, display, out, depth)
     elif suffix in HTML_SUFFIXES:
         text = data.decode("utf-8")
         _marker(text, display, out, package)
