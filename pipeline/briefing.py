@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -560,34 +559,11 @@ def plain_text(b: Briefing, width: int = 78) -> str:
 
 # --- PDF --------------------------------------------------------------------------------
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def form_pdf(html: str, base_url: Path, source: Path) -> bytes:
-    """The fillable proforma. ``pipeline.pdf.html_to_pdf`` with form fields: the same
-    rule that any WeasyPrint warning fails the stage."""
-    import weasyprint
+    """The fillable proforma: tagged, with form fields; any WeasyPrint warning fails."""
+    from .pdf import render_pdf
 
-    from .pdf import RenderError
-
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        out = io.BytesIO()
-        weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(
-            out, pdf_variant="pdf/ua-1", pdf_forms=True)
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:
-        raise RenderError([Problem(source, None, f"WeasyPrint: {m}") for m in collect.messages])
-    return out.getvalue()
+    return render_pdf(html, base_url, source, forms=True)
 
 
 def pdf_page_count(data: bytes) -> int:

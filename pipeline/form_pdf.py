@@ -125,33 +125,12 @@ def _jinja() -> jinja2.Environment:
     return env
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def blank_pdf(answers: FormAnswers) -> bytes:
     """The empty fillable form for this review's victims and perpetrators."""
-    import weasyprint
+    from .pdf import render_pdf
 
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        out = io.BytesIO()
-        weasyprint.HTML(string=form_html(answers), base_url=str(form_templates())).write_pdf(
-            out, pdf_forms=True)
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:
-        source = form_templates() / "form.html.j2"
-        raise FormRenderError([Problem(source, None, f"WeasyPrint: {m}")
-                               for m in collect.messages])
-    return out.getvalue()
+    return render_pdf(form_html(answers), form_templates(), form_templates() / "form.html.j2",
+                      variant=None, forms=True, error=FormRenderError)
 
 
 def fill_pdf(blank: bytes, answers: FormAnswers) -> bytes:

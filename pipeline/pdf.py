@@ -31,22 +31,32 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def html_to_pdf(html: str, base_url: Path, source: Path) -> bytes:
+def render_pdf(html: str, base_url: Path, source: Path, *, variant: str | None = "pdf/ua-1",
+               forms: bool = False, error: type[DhrError] | None = None) -> bytes:
+    """WeasyPrint, with every warning it logs turned into ``error`` (RenderError) naming
+    ``source``. ``forms`` makes HTML inputs fillable fields."""
     import weasyprint  # imported here: a no-op rebuild must not pay for it
 
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
-        document = weasyprint.HTML(string=html, base_url=str(base_url))
         out = io.BytesIO()
-        document.write_pdf(out, pdf_variant="pdf/ua-1")
+        options = {"pdf_forms": True} if forms else {}
+        if variant:
+            options["pdf_variant"] = variant
+        weasyprint.HTML(string=html, base_url=str(base_url)).write_pdf(out, **options)
     finally:
         logger.removeHandler(collect)
     if collect.messages:
-        raise RenderError([
+        raise (error or RenderError)([
             Problem(source, None, f"WeasyPrint: {message}") for message in collect.messages
         ])
+    return out.getvalue()
+
+
+def html_to_pdf(html: str, base_url: Path, source: Path) -> bytes:
+    """A document of the publication set: tagged PDF/UA-1, then the tag fix-ups."""
     from .pdf_tags import fix_tags
 
-    return fix_tags(out.getvalue())
+    return fix_tags(render_pdf(html, base_url, source))
