@@ -124,11 +124,19 @@ def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = F
         for p in pdf_outputs)
     if html_fresh and pdf_fresh:
         result.unchanged += html_outputs + pdf_outputs
-        if pdf:
-            form_stage(case, out_dir, stamps, force, result)
-            briefing_stage(case, out_dir, stamps, force, result)
-        return result
+    else:
+        _render_set(case, out_dir, stamps, digest, force, html_fresh, html_outputs,
+                    pdf_outputs, result)
+    if pdf:
+        form_stage(case, out_dir, stamps, force, result)
+        briefing_stage(case, out_dir, stamps, force, result)
+    return result
 
+
+def _render_set(case: Case, out_dir: Path, stamps: Stamps, digest: str, force: bool,
+                html_fresh: bool, html_outputs: list[Path], pdf_outputs: list[Path],
+                result: BuildResult) -> None:
+    """Validate, then render the report, summary and action plan (HTML, CSV, PDFs)."""
     parsed = parse_report(case)
     problems = [p for p in check(parsed.outline, case, catalogue(), case.report_path)
                 if not p.warning]
@@ -150,10 +158,6 @@ def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = F
         result.built += html_outputs
     for path in pdf_outputs:
         _pdf_stage(case, documents[path.stem][1], path, stamps, digest, force, result)
-    if pdf:
-        form_stage(case, out_dir, stamps, force, result)
-        briefing_stage(case, out_dir, stamps, force, result)
-    return result
 
 
 def briefing_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
