@@ -215,3 +215,25 @@ def test_package_case_refuses_without_the_set(tmp_path):
     case = copy_example(tmp_path)
     with pytest.raises(CheckFailed):
         package_case(case, tmp_path / "out")
+
+
+def test_a_bad_site_profile_is_a_located_error(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    from pipeline.errors import InputError
+    from pipeline.package import load_sites
+
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "templates", home / "templates")
+    profile = home / "templates" / "sites" / "kent.yaml"
+    profile.write_text(profile.read_text().replace("documents: [report,",
+                                                   "documents: [reprot,"))
+    monkeypatch.setenv("DHR_HOME", str(home))
+    load_sites.cache_clear()
+    try:
+        with pytest.raises(InputError) as caught:
+            load_sites()
+        assert str(profile) in str(caught.value) and "reprot" in str(caught.value)
+    finally:
+        monkeypatch.delenv("DHR_HOME")
+        load_sites.cache_clear()
