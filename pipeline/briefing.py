@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import jinja2
 from markdown_it.token import Token
 
 from . import __version__
 from .case import Case, long_date
 from .errors import InputError, Problem
-from .templates import fonts, home
+from .templates import fonts, home, jinja_env
 from .yamlio import LocatedYaml, load_yaml
 
 PART_KEYS = ("background", "why_it_matters", "what_happened", "what_we_found",
@@ -501,16 +500,8 @@ class Rendered:
     form_html: str
 
 
-@cache
-def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+def _jinja():
+    return jinja_env(templates_dir())
 
 
 def render(b: Briefing, fit: int = 0) -> Rendered:

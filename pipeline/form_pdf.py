@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import yaml
 
 from . import __version__
@@ -42,8 +41,7 @@ from .form import (
     to_json,
 )
 from .fsutil import write_atomic
-from .render import css_string
-from .templates import fonts
+from .templates import fonts, jinja_env
 
 PDF_NAME, JSON_NAME, CSV_NAME = "form.pdf", "form.json", "form.csv"
 ZADB = "ZaDb"  # the standard ZapfDingbats font, for tick boxes
@@ -117,12 +115,8 @@ def form_html(answers: FormAnswers) -> str:
 
 
 @cache
-def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(form_templates()),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["css_string"] = css_string
-    return env
+def _jinja():
+    return jinja_env(form_templates())
 
 
 def blank_pdf(answers: FormAnswers) -> bytes:

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import unquote, urlparse
 
-import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
 
 from . import __version__
 from .case import Case, long_date
@@ -25,7 +23,7 @@ from .errors import InputError
 from .md import Catalogue, MarkdownError, footnote_bodies, make_parser, without_notes_list
 from .md.errors import line_of
 from .structure import Outline, outline
-from .templates import fonts, report_templates
+from .templates import fonts, jinja_env, report_templates
 
 
 @dataclass
@@ -159,23 +157,5 @@ def _context(case: Case, doc: Outline) -> dict:
     }
 
 
-def css_string(value: str) -> Markup:
-    """A CSS string literal that cannot close the string or the <style> element."""
-    escaped = "".join(c if c.isalnum() or c in " -–.,:;()'/&" else f"\\{ord(c):x} " for c in
-                      str(value))
-    return Markup(f'"{escaped}"')
-
-
-@cache
-def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(report_templates()),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["long_date"] = long_date
-    env.filters["css_string"] = css_string
-    return env
+def _jinja():
+    return jinja_env(report_templates())

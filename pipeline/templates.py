@@ -12,6 +12,9 @@ import os
 from functools import cache
 from pathlib import Path
 
+import jinja2
+from markupsafe import Markup
+
 from .errors import InputError
 
 FONT_FILES = {
@@ -51,3 +54,29 @@ def fonts() -> dict[str, str]:
         "Liberation Sans not found in " + ", ".join(dirs)
         + "; run `make deps` (installs Debian's fonts-liberation2) or set DHR_FONT_DIR"
     )
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal that cannot close the string or the <style> element."""
+    escaped = "".join(c if c.isalnum() or c in " -–.,:;()'/&" else f"\\{ord(c):x} " for c in
+                      str(value))
+    return Markup(f'"{escaped}"')
+
+
+@cache
+def jinja_env(folder: Path) -> jinja2.Environment:
+    """The one Jinja2 set-up every renderer uses: autoescaped, strict about undefined
+    names (a template typo fails the build), with the date and CSS-string filters."""
+    from .case import long_date
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["css_string"] = css_string
+    return env
