@@ -257,7 +257,7 @@ class Gate:
         return all(_common(w) for w in self._name_words(value))
 
     def _name_words(self, value: str) -> list[str]:
-        titles = {t.casefold() for t in self.names.titles}
+        titles = self.names.title_keys
         return [w for w in re.findall(r"[\w'’-]+", value)
                 if w[:1].isupper() and not w.isupper() and len(w.strip("'’")) > 2
                 and w.casefold() not in titles and _base(w) not in self.allow.words]
@@ -265,7 +265,7 @@ class Gate:
     def _allowed_name(self, value: str) -> bool:
         """A detected name made only of allowed words (pseudonyms, allowed names, titles,
         role words) is not a leak."""
-        titles = {t.casefold() for t in self.names.titles}
+        titles = self.names.title_keys
         words = [w for w in re.split(r"[\s,]+", normalise(value)) if w]
         words = [re.sub(r"('s|')$", "", w) for w in words]
         return bool(words) and all(w in self.allow.words or w.rstrip(".") in titles

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -59,6 +59,11 @@ class NameRules:
     titles: tuple[str, ...]
     name_words: frozenset[str]
     generic_words: frozenset[str]
+
+    @cached_property
+    def title_keys(self) -> frozenset[str]:
+        """The titles, case-folded, for look-ups on hot paths."""
+        return frozenset(t.casefold() for t in self.titles)
 
     @classmethod
     @cache
@@ -136,8 +141,7 @@ class KeyMatcher:
     # -- building ---------------------------------------------------------------------
 
     def _strip_titles(self, words: list[str]) -> list[str]:
-        titles = {t.casefold() for t in self.rules.titles}
-        while len(words) > 1 and words[0].rstrip(".").casefold() in titles:
+        while len(words) > 1 and words[0].rstrip(".").casefold() in self.rules.title_keys:
             words = words[1:]
         return words
 
