@@ -88,13 +88,9 @@ def _reachable(root: Dictionary) -> set[tuple[int, int]]:
 def _artifacts(pdf: pikepdf.Pdf, root: Dictionary, reachable: set) -> None:
     """Marked content whose element is outside the tree -> pagination artifact."""
     nums = root.ParentTree.Nums
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
     for index, page in enumerate(pdf.pages):
-        key = page.obj.get("/StructParents", index)
-        parents = None
-        for i in range(0, len(nums), 2):
-            if int(nums[i]) == int(key):
-                parents = nums[i + 1]
-                break
+        parents = by_key.get(int(page.obj.get("/StructParents", index)))
         if parents is None:
             continue
         orphan = {mcid for mcid, element in enumerate(parents)
