@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import jinja2
 import yaml
 
 from . import __version__
@@ -41,7 +40,7 @@ from .build import Stamps, build_report
 from .case import Case, load_case, long_date
 from .errors import CheckFailed, InputError, Problem
 from .fsutil import digest_files, write_atomic
-from .templates import home
+from .templates import home, jinja_env
 
 DRAFT_LABEL = "DRAFT – NOT FOR PUBLICATION"
 DRAFT_MARKING = f"OFFICIAL-SENSITIVE – {DRAFT_LABEL}"
@@ -177,9 +176,7 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
     if stamp.get("inputs") == digest and stamp.get("outputs") == _output_digests(
             stamp.get("outputs", {})):
         # Nothing changed since these packages were built and gated: keep them.
-        packages = [Package(site, out_dir / "publish" / site, out_dir / "publish" /
-                            f"{site}.zip", [{}] * count)
-                    for site, count in stamp["packages"]]
+        packages = [_packaged(out_dir / "publish", site) for site in stamp["packages"]]
         result = PackageResult(case, draft, packages,
                                [out_dir / "submit" / b for b in stamp["bundles"]], gates)
         result.gate_summary = stamp["gate"] + " (unchanged since the last package)"
@@ -192,9 +189,17 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
     outputs = _output_digests([str(p.zip_path) for p in packages]
                               + [str(b / "manifest.json") for b in bundles])
     stamps.put("package", inputs=digest, outputs=outputs, gate=result.gate_summary,
-               packages=[[p.site, len(p.files)] for p in packages],
+               packages=[p.site for p in packages],
                bundles=[b.name for b in bundles])
     return result
+
+
+def _packaged(publish: Path, site: str) -> Package:
+    """A package built before, as its zip's own manifest describes it."""
+    zip_path = publish / f"{site}.zip"
+    with zipfile.ZipFile(zip_path) as archive:
+        files = json.loads(archive.read("manifest.json"))["files"]
+    return Package(site, publish / site, zip_path, files)
 
 
 def _output_digests(paths) -> dict[str, str]:
@@ -435,8 +440,5 @@ def _gate_what_ships(case_dir: Path, key_path: Path | None, result: PackageResul
     return summary(checked)
 
 
-@cache
-def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(home() / "templates" / "sites"), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+def _jinja():
+    return jinja_env(home() / "templates" / "sites")
