@@ -57,8 +57,8 @@ def words(case: Path) -> int:
 
 def pseudonymise_figures(case: Path) -> None:
     """Pseudonymising a 30,000-word draft written with real names (in process)."""
-    from pipeline.key import load_key
-    from pipeline.pseudonymise import Pseudonymiser
+    from pipeline.case.key import load_key
+    from pipeline.pseudonymise.replace import Pseudonymiser
 
     real = {"Anna": "Sarah Whitfield", "Mark": "Gareth", "Leo": "Ollie", "Ruth": "Maggie",
             "Jess": "Kirsty"}
@@ -82,16 +82,21 @@ def set_figures(case: Path) -> None:
     in process, split into the pipeline's own work and WeasyPrint's."""
     import weasyprint
 
-    from pipeline.build import DOCUMENTS
-    from pipeline.case import load_case
-    from pipeline.pdf_tags import fix_tags
-    from pipeline.render import parse_report, render_action_plan, render_report, render_summary
-    from pipeline.structure import check
+    from pipeline.build.stages import DOCUMENTS
+    from pipeline.case.folder import load_case
+    from pipeline.report.pdf_tags import fix_tags
+    from pipeline.report.render import (
+        parse_report,
+        render_action_plan,
+        render_report,
+        render_summary,
+    )
+    from pipeline.report.structure import check
 
     start = time.perf_counter()
     loaded = load_case(case)
     parsed = parse_report(loaded)
-    from pipeline.render import catalogue
+    from pipeline.report.render import catalogue
 
     check(parsed.outline, loaded, catalogue(), loaded.report_path)
     report = render_report(loaded, parsed)

@@ -22,9 +22,9 @@ sys.path.insert(0, str(EVAL))
 
 from artefacts import build_artefacts  # noqa: E402
 
-from pipeline.gate import Finding, Gate  # noqa: E402
-from pipeline.key import load_key  # noqa: E402
-from pipeline.names import normalise  # noqa: E402
+from pipeline.case.key import load_key  # noqa: E402
+from pipeline.gate.engine import Finding, Gate  # noqa: E402
+from pipeline.gate.names import normalise  # noqa: E402
 
 GROUPS = {
     "key identifiers": ("key-name", "key-place", "key-term"),

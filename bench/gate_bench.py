@@ -63,9 +63,9 @@ def main() -> None:
 
     import spacy
 
-    from pipeline.gate import Gate
-    from pipeline.key import load_key
-    from pipeline.ner import MODEL, NerCache, _engine
+    from pipeline.case.key import load_key
+    from pipeline.gate.engine import Gate
+    from pipeline.gate.ner import MODEL, NerCache, _engine
 
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     full = spacy.load(MODEL)

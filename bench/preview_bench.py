@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from pipeline.preview import Preview, serve
+from pipeline.preview.server import Preview, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "example-dhr-anna"

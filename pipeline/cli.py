@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import CheckFailed, DhrError
+from pipeline import __version__
+from pipeline.common.errors import CheckFailed, DhrError
 
 CASE = click.Path(path_type=Path)
 # Neither "check failed" (1) nor "bad input" (2): CI must not mistake a crash for either.
@@ -60,7 +60,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("case_dir", type=CASE, metavar="CASE")
 def validate(case_dir: Path) -> None:
     """Check a review folder: case facts, report structure, action plan."""
-    from .build import validate_case
+    from pipeline.build.stages import validate_case
 
     case, problems = validate_case(case_dir)
     errors = [p for p in problems if not p.warning]
@@ -84,8 +84,8 @@ def validate(case_dir: Path) -> None:
 def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: Path | None,
           reveal: bool) -> None:
     """Pseudonymise (with a key), validate and render the overview report (HTML, PDF)."""
-    from .build import build_report
-    from .key import resolve_key_path
+    from pipeline.build.stages import build_report
+    from pipeline.case.key import resolve_key_path
 
     result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
                           key_path=resolve_key_path(key_path), reveal=reveal)
@@ -109,10 +109,10 @@ def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: 
     Writes build/<id>/source/ (never over the source) and pseudonymise-log.txt, then runs
     the redaction gate on the result. Ambiguities are reported, not guessed (exit 1).
     """
-    from .build import BuildResult, Stamps, pseudonymise_stage
-    from .case import load_case
-    from .errors import InputError
-    from .key import ENV_VAR, resolve_key_path
+    from pipeline.build.stages import BuildResult, Stamps, pseudonymise_stage
+    from pipeline.case.folder import load_case
+    from pipeline.case.key import ENV_VAR, resolve_key_path
+    from pipeline.common.errors import InputError
 
     key_file = resolve_key_path(key_path)
     if key_file is None:
@@ -155,11 +155,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
 
     Exit 0 when nothing blocks, 1 when something does, 2 for unreadable input.
     """
-    from .fsutil import write_atomic
-    from .gate import ACCEPTED_FILE, Gate, load_accepted, review_allow
-    from .gate_output import render, summary
-    from .key import load_key, resolve_key_path
-    from .ner import NerCache, default_cache_path
+    from pipeline.case.key import load_key, resolve_key_path
+    from pipeline.common.fsutil import write_atomic
+    from pipeline.gate.engine import ACCEPTED_FILE, Gate, load_accepted, review_allow
+    from pipeline.gate.ner import NerCache, default_cache_path
+    from pipeline.gate.output import render, summary
 
     key_file = resolve_key_path(key_path)
     key = load_key(key_file) if key_file else None
@@ -197,18 +197,18 @@ def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
 
     With --read FILE.pdf, print the answers of a filled form as YAML for case.yaml.
     """
-    from .errors import InputError
+    from pipeline.common.errors import InputError
 
     if (case_dir is None) == (read_path is None):
         raise InputError("give a review folder (CASE) to build the form, or --read FILE.pdf")
     if read_path is not None:
-        from .form_pdf import read_pdf
+        from pipeline.form.pdf import read_pdf
 
         click.echo(read_pdf(read_path), nl=False)
         return
-    from .case import load_case
-    from .form import collect
-    from .form_pdf import build_form
+    from pipeline.case.folder import load_case
+    from pipeline.form.answers import collect
+    from pipeline.form.pdf import build_form
 
     case = load_case(case_dir)
     _, warnings = collect(case)
@@ -233,8 +233,8 @@ def briefing(case_dir: Path, out_root: Path, draft: bool, force: bool,
              key_path: Path | None) -> None:
     """7-minute briefing: build/<id>/briefing.pdf, .html, .txt and the fillable
     briefing-action-plan.pdf, from case.yaml's briefing: section and the report."""
-    from .briefing import run as run_briefing
-    from .key import resolve_key_path
+    from pipeline.briefing.briefing import run as run_briefing
+    from pipeline.case.key import resolve_key_path
 
     result = run_briefing(case_dir, out_root, draft=draft, force=force,
                           key_path=resolve_key_path(key_path))
@@ -267,8 +267,8 @@ def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
     Refuses a publishable package while a gate before release is open (exit 1, listing
     each gate and what to record). The redaction gate runs on the finished zips.
     """
-    from .key import resolve_key_path
-    from .package import package_case
+    from pipeline.case.key import resolve_key_path
+    from pipeline.publish.package import package_case
 
     result = package_case(case_dir, out_root, resolve_key_path(key_path), draft=draft,
                           or_draft=or_draft, reveal=reveal)
@@ -299,9 +299,9 @@ def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> N
     """
     import time
 
-    from .case import load_case
-    from .key import resolve_key_path
-    from .preview import Preview, serve
+    from pipeline.case.folder import load_case
+    from pipeline.case.key import resolve_key_path
+    from pipeline.preview.server import Preview, serve
 
     load_case(case_dir)  # a review folder that cannot load is reported here, plainly
     server, _ = serve(Preview(case_dir, resolve_key_path(key_path), ner=not no_ner), port)

@@ -18,9 +18,9 @@ from conftest import EXAMPLE, run
 from pypdf import PdfReader
 
 from pipeline import briefing as B
-from pipeline.case import load_case
-from pipeline.errors import InputError
-from pipeline.render import parse_report
+from pipeline.case.folder import load_case
+from pipeline.common.errors import InputError
+from pipeline.report.render import parse_report
 
 KEY = EXAMPLE / "key.example.yaml"
 LABELS = ["Background", "Why it matters", "What happened", "What we found", "Good practice",

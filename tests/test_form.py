@@ -64,7 +64,7 @@ def pdf_answers(path: Path) -> dict:
 
 
 def test_every_field_reads_back_from_the_pdf(form_dir):
-    from pipeline.form_pdf import slug
+    from pipeline.form.pdf import slug
 
     fields = pdf_answers(form_dir / "form.pdf")
     data = json.loads((form_dir / "form.json").read_text())

@@ -232,8 +232,8 @@ def test_planted_name_in_rendered_output_is_caught(example_build, tmp_path):
 
 
 def test_recheck_after_one_edit_reanalyses_one_paragraph(tmp_path):
-    from pipeline.gate import Gate
-    from pipeline.ner import NerCache
+    from pipeline.gate.engine import Gate
+    from pipeline.gate.ner import NerCache
 
     text = CLEAN.read_text(encoding="utf-8")
     draft = tmp_path / "r.md"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import Extraction, Segment
-from pipeline.gate import Gate
-from pipeline.key import Key, KeyPerson, Replacement
-from pipeline.rules import apply_rules, load_rules, nhs_mod11
+from pipeline.case.key import Key, KeyPerson, Replacement
+from pipeline.gate.engine import Gate
+from pipeline.gate.extract import Extraction, Segment
+from pipeline.gate.rules import apply_rules, load_rules, nhs_mod11
 
 RULES = load_rules()
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.md import footnote_bodies, make_parser, without_notes_list
-from pipeline.render import catalogue
+from pipeline.report.md import footnote_bodies, make_parser, without_notes_list
+from pipeline.report.render import catalogue
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(GOLDEN.glob("*.md"))

@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLE, run
 from pypdf import PdfReader
 
-from pipeline.package import DRAFT_LABEL, DRAFT_SUFFIX, package_case, verify_zip
+from pipeline.publish.package import DRAFT_LABEL, DRAFT_SUFFIX, package_case, verify_zip
 
 KEY = EXAMPLE / "key.example.yaml"
 CLOSE_GATES = {
@@ -210,7 +210,7 @@ def test_a_leak_in_what_ships_deletes_the_package(tmp_path):
 
 
 def test_package_case_refuses_without_the_set(tmp_path):
-    from pipeline.errors import CheckFailed
+    from pipeline.common.errors import CheckFailed
 
     case = copy_example(tmp_path)
     with pytest.raises(CheckFailed):
@@ -220,8 +220,8 @@ def test_package_case_refuses_without_the_set(tmp_path):
 def test_a_bad_site_profile_is_a_located_error(tmp_path, monkeypatch):
     from conftest import ROOT
 
-    from pipeline.errors import InputError
-    from pipeline.package import load_sites
+    from pipeline.common.errors import InputError
+    from pipeline.publish.package import load_sites
 
     home = tmp_path / "home"
     shutil.copytree(ROOT / "templates", home / "templates")

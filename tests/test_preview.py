@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from pipeline.errors import InputError
-from pipeline.preview import Preview, serve
+from pipeline.common.errors import InputError
+from pipeline.preview.server import Preview, serve
 
 
 def free_port() -> int:

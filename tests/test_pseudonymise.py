@@ -11,8 +11,8 @@ import pytest
 from conftest import EXAMPLE, MINIMAL, run
 from test_gate_rules import KEY
 
-from pipeline.key import Key, KeyPerson, Replacement, load_key
-from pipeline.pseudonymise import Pseudonymiser
+from pipeline.case.key import Key, KeyPerson, Replacement, load_key
+from pipeline.pseudonymise.replace import Pseudonymiser
 
 WORKER = Pseudonymiser(KEY)
 PRO_KEY = Key(path=Path("k.yaml"), people=[

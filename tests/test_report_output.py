@@ -189,7 +189,7 @@ def test_every_recommendation_is_in_the_action_plan(html):
 
 
 def test_weasyprint_warnings_fail_the_build(tmp_path):
-    from pipeline.pdf import RenderError, html_to_pdf
+    from pipeline.report.pdf import RenderError, html_to_pdf
 
     html = ('<html lang="en-GB"><head><title>t</title><style>p { colour: red; }</style>'
             '</head><body><p>x</p><img src="missing.png" alt="x"></body></html>')

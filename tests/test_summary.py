@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, run
 
-from pipeline.case import load_case
-from pipeline.render import parse_report
+from pipeline.case.folder import load_case
+from pipeline.report.render import parse_report
 
 
 class Text(HTMLParser):

