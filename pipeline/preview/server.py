@@ -95,16 +95,11 @@ class Preview:
 
     def _findings(self, case, ner: bool) -> list[dict]:
         from pipeline.case.key import load_key
-        from pipeline.gate.engine import Gate, review_allow
-        from pipeline.gate.ner import NerCache, default_cache_path
+        from pipeline.gate.setup import gate_for
 
         key = load_key(self.key_path) if self.key_path else None
-        cache = NerCache(default_cache_path()) if ner else None
-        gate = Gate(key, review_allow(self.case_dir, sources=True), ner=ner, ner_cache=cache)
-        paths = [case.report_path, case.action_plan_path]
-        result = gate.check(paths)
-        if cache:
-            cache.save()
+        gate = gate_for([self.case_dir], key=key, ner=ner)
+        result = gate.check([case.report_path, case.action_plan_path])
         return [{"text": f.text, "rule": f.rule, "severity": f.severity,
                  "message": f.message, "where": f"{Path(f.path).name}:{f.line}"}
                 for f in result.findings if f.text]
