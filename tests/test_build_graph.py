@@ -38,9 +38,10 @@ def house(tmp_path_factory):
 
 def build(home: Path, out: Path, *extra: str) -> set[str]:
     env = {**os.environ, "PYTHONPATH": str(home), "DHR_HOME": str(home)}
+    # run from the copy, so `python -m` finds the copy's package first
     done = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", str(EXAMPLE),
                            "--out", str(out), *extra], env=env, capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, cwd=home)
     assert done.returncode == 0, done.stderr
     root = out / "example-dhr-anna"
     return {Path(line.split(None, 1)[1]).relative_to(root).as_posix()
@@ -62,9 +63,9 @@ def edit(path: Path, line: str) -> None:
     ("pipeline/form/answers.py", "\n# edited\n", FORM),
     ("pipeline/briefing/briefing.py", "\n# edited\n", BRIEFING),
     ("templates/briefing/briefing.css", "\n/* edited */\n", BRIEFING),
-    # the report's templates: every HTML, and the PDFs whose print HTML changed
-    ("templates/report/report.html.j2", "{# edited #}<!-- edited -->\n",
-     HTML | {"report.pdf"} | BRIEFING),
+    # the report's templates: every HTML and every PDF made from it (the briefing reads
+    # them too)
+    ("templates/report/report.css", "\n/* edited */\n", HTML | PDFS | BRIEFING),
 ])
 def test_each_stage_rebuilt_exactly_when_its_code_or_templates_change(house, changed,
                                                                       line, rebuilt):

@@ -53,7 +53,7 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
                            for p in gates])
     draft = draft or bool(gates)
     sites = load_sites()
-    built = build_report(case_dir, out_root, key_path=key_path, reveal=reveal)
+    built = build_report(source, out_root, key_path=key_path, reveal=reveal)
     case = built.case
     set_dir = out_root / case.id
     require(set_dir, {d for site in sites for d in site.documents})
@@ -78,22 +78,20 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
         return result
     packages = [site_package(case, site, set_dir, publish, draft) for site in sites]
     result = PackageResult(case, draft, packages, bundles(case, set_dir, submit, draft), gates)
-    result.gate_summary = _gate_what_ships(case_dir, key_path, out_root, result, reveal)
+    result.gate_summary = _gate_what_ships(source, built.key, out_root, result, reveal)
     stamps.done(stage, gate=result.gate_summary)
     return result
 
 
-def _gate_what_ships(case_dir: Path, key_path: Path | None, out_root: Path,
+def _gate_what_ships(source: Case, key, out_root: Path,
                      result: PackageResult, reveal: bool) -> str:
     """The redaction gate on every zip, fragment, manifest and bundle. Each distinct
     file is read once however many packages carry it (``pipeline.gate.extract``)."""
-    from pipeline.case.key import load_key
     from pipeline.gate.output import summary, text
     from pipeline.gate.setup import gate_for
 
     problems = [p for package in result.packages for p in verify_zip(package.zip_path)]
-    gate = gate_for(published=[Path(case_dir)], out_root=out_root,
-                    key=load_key(key_path) if key_path else None)
+    gate = gate_for(published=[source], out_root=out_root, key=key)
     paths = [p.zip_path for p in result.packages] + [
         p.folder / name for p in result.packages for name in ("manifest.json", "index.html")]
     paths += result.bundles

@@ -21,6 +21,7 @@ import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -50,6 +51,7 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # replacements per pseudonym
     warnings: list[Problem] = field(default_factory=list)
+    key: object = None  # the loaded key, when one was given (read once per command)
 
 
 def validate_case(case_dir: Path) -> tuple[Case, list[Problem]]:
@@ -124,11 +126,12 @@ def outputs(case_dir: Path, out_root: Path = Path("build")) -> list[Path]:
             for p in stage.outputs]
 
 
-def _prepared(case_dir: Path, out_root: Path, key_path: Path | None, force: bool,
+def _prepared(case_dir: Path | Case, out_root: Path, key_path: Path | None, force: bool,
               reveal: bool) -> tuple[Case, Stamps, BuildResult]:
     """The review as every stage after pseudonymisation reads it: pseudonymised (with a
-    key), marked DRAFT – NOT FOR PUBLICATION while a gate before release is open."""
-    case = load_case(case_dir)
+    key), marked DRAFT – NOT FOR PUBLICATION while a gate before release is open.
+    ``case_dir``: the folder, or the review already loaded from it."""
+    case = case_dir if isinstance(case_dir, Case) else load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir)
     stamps = Stamps(out_dir)
@@ -140,7 +143,7 @@ def _prepared(case_dir: Path, out_root: Path, key_path: Path | None, force: bool
     return case, stamps, result
 
 
-def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = False,
+def build_report(case_dir: Path | Case, out_root: Path = Path("build"), force: bool = False,
                  pdf: bool = True, key_path: Path | None = None,
                  reveal: bool = False) -> BuildResult:
     """Build the publication set; with ``pdf`` False only the HTML and CSV."""
@@ -315,10 +318,19 @@ def _run_jobs(jobs: list[tuple[Stage, tuple[Callable, tuple]]]):
         for stage, (fn, args) in jobs:
             yield stage, fn(*args)
         return
+    global _POOL
     order = sorted(jobs, key=lambda j: j[0].name != "pdf-report")
-    futures: dict[str, Future] = {s.name: _pool().submit(fn, *args) for s, (fn, args) in order}
+    try:
+        futures: dict[str, Future] = {s.name: _pool().submit(fn, *args)
+                                      for s, (fn, args) in order}
+        results = {name: future.result() for name, future in futures.items()}
+    except BrokenProcessPool:
+        # A worker that could not start (a main module it cannot import, say) must not
+        # fail the build: the same jobs run here, one after another.
+        _POOL = None
+        results = {s.name: fn(*args) for s, (fn, args) in jobs}
     for stage, _ in jobs:
-        yield stage, futures[stage.name].result()
+        yield stage, results[stage.name]
 
 
 # -- pseudonymisation --------------------------------------------------------------------
@@ -334,7 +346,7 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
 
     out_dir = out_root / case.id
     source_dir = out_dir / SOURCE_DIR
-    key = load_key(key_path)  # validated even when the stage is skipped
+    key = result.key = load_key(key_path)  # validated even when the stage is skipped
     stage = Stage("pseudonymise",
                   [source_dir / case.report_path.name, source_dir / case.action_plan_path.name,
                    out_dir / LOG_FILE],
@@ -345,7 +357,7 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
         result.unchanged.append(stage.outputs[0])
         return load_case(source_dir)
     outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
-    gate = gate_for(key=key, out_root=out_root, accepted_path=None, sources=[case.folder])
+    gate = gate_for([case], key=key, out_root=out_root)
     checked = gate.check([source_dir / case.report_path.name,
                           source_dir / case.action_plan_path.name])
     if checked.blocking:

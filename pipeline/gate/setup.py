@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.case.folder import Case
 from pipeline.case.key import Key
 from pipeline.gate.engine import ACCEPTED_FILE, Gate, GateResult, load_accepted, review_allow
 from pipeline.gate.ner import NerCache
@@ -34,26 +35,27 @@ class ReviewGate:
         return result
 
 
-def gate_for(sources: Sequence[Path] = (), published: Sequence[Path] = (), *,
+def gate_for(sources: Sequence[Path | Case] = (), published: Sequence[Path | Case] = (), *,
              key: Key | None = None, out_root: Path | None = Path("build"),
              accepted_path: Path | None = None, ner: bool = True,
              allow: Iterable[str] = ()) -> ReviewGate:
-    """The gate for checking ``sources`` (review folders whose own sources are read) and
-    files published from the ``published`` reviews. Reviewed exceptions come from
+    """The gate for checking ``sources`` (reviews, loaded or by folder, whose own sources
+    are read) and files published from the ``published`` reviews. Reviewed exceptions come from
     ``accepted_path`` if given, else from each review's ``gate-accepted.yaml``; the NER
     cache lives in ``out_root/.cache/`` (or ``$DHR_CACHE_DIR``; none when ``out_root`` is
     None)."""
     names = [*allow]
     for review in sources:
-        names += review_allow(Path(review), sources=True)
+        names += review_allow(review, sources=True)
     for review in published:
-        names += review_allow(Path(review))
+        names += review_allow(review)
     accepted: dict[str, dict] = {}
     if accepted_path is not None:
         accepted.update(load_accepted(accepted_path))
     else:
         for review in [*sources, *published]:
-            candidate = Path(review) / ACCEPTED_FILE
+            candidate = (review.folder if isinstance(review, Case) else Path(review)) / \
+                ACCEPTED_FILE
             if candidate.is_file():
                 accepted.update(load_accepted(candidate))
     cache_dir = os.environ.get("DHR_CACHE_DIR")  # the benchmarks keep theirs apart
