@@ -29,13 +29,16 @@ from pathlib import Path
 from pipeline.build.graph import Stage, Stamps
 from pipeline.case.folder import Case, load_case
 from pipeline.case.gates import DRAFT_MARKING, open_gates
+from pipeline.common.documents import rendered_by
 from pipeline.common.errors import CheckFailed, Problem
 from pipeline.common.fsutil import write_atomic
 from pipeline.common.templates import fonts
 from pipeline.pseudonymise.replace import LOG_FILE, SOURCE_DIR
 
-HTML_FILES = ("report.html", "summary.html", "action-plan.html", "action-plan.csv")
-PDF_DOCUMENTS = ("report", "summary", "action-plan")
+# The documents rendered with the report (pipeline.common.documents): one HTML stage for
+# their web files, one PDF stage each.
+HTML_FILES = tuple(o.file for d in rendered_by("set") for o in d.outputs if o.format != "PDF")
+PDF_DOCUMENTS = tuple(d.key for d in rendered_by("set") if d.output("PDF"))
 FORM_FILES = ("form/form.pdf", "form/form.json", "form/form.csv")
 BRIEFING_FILES = ("briefing.pdf", "briefing.html", "briefing.txt", "briefing-action-plan.pdf")
 BRIEFING_PREVIEW = "briefing-page1.png"

@@ -32,6 +32,9 @@ class Document:
     outputs: tuple[Output, ...]
     bundles: tuple[str, ...] = ()
     needs: str | None = None  # the case.yaml section without which it is not built
+    # which stage renders it: "set" (parsed with the report, HTML then PDF from its print
+    # HTML), "form" or "briefing"
+    renderer: str = "set"
 
     def output(self, fmt: str) -> Output | None:
         return next((o for o in self.outputs if o.format == fmt), None)
@@ -40,7 +43,7 @@ class Document:
 def _doc(key: str, title: str, slug: str, files: list[tuple[str, str]],
          bundles: tuple[str, ...] = (), needs: str | None = None) -> Document:
     return Document(key, title, slug, tuple(Output(f, fmt) for f, fmt in files), bundles,
-                    needs)
+                    needs, needs or "set")
 
 
 DOCUMENTS: dict[str, Document] = {d.key: d for d in (
@@ -64,3 +67,6 @@ DOCUMENTS: dict[str, Document] = {d.key: d for d in (
 # What each submission bundle takes of its documents' formats: the QA panel reads PDFs.
 BUNDLE_FORMATS = {"home-office": ("PDF", "CSV"), "da-commissioner": ("HTML", "PDF", "CSV")}
 
+
+def rendered_by(renderer: str) -> list[Document]:
+    return [d for d in DOCUMENTS.values() if d.renderer == renderer]
