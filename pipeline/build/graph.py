@@ -86,8 +86,11 @@ def code_files(*entries: str) -> tuple[tuple[str, Path], ...]:
 
 
 def data_files(folder: str) -> list[tuple[str, Path]]:
-    """Every file under a data folder of the installation (``templates/report``, ...)."""
+    """Every file under a data folder of the installation (``templates/report``, ...), or
+    that one file (``templates/form/fields.yaml``)."""
     root = home() / folder
+    if root.is_file():
+        return [(folder, root)]
     return [(f"{folder}/{p.relative_to(root).as_posix()}", p)
             for p in sorted(root.rglob("*")) if p.is_file()]
 

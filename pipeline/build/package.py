@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pipeline.build.graph import Stage, Stamps
 from pipeline.build.stages import build_report
 from pipeline.case.folder import Case, load_case
 from pipeline.case.gates import open_gates
-from pipeline.common.documents import BUNDLE_FORMATS
+from pipeline.case.key import load_key
+from pipeline.common.documents import BUNDLE_FORMATS, DOCUMENTS
 from pipeline.common.errors import CheckFailed, Problem
+from pipeline.gate.setup import ReviewGate, gate_for
 from pipeline.publish.package import (
     Package,
     bundles,
@@ -53,17 +56,25 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
                            for p in gates])
     draft = draft or bool(gates)
     sites = load_sites()
-    built = build_report(source, out_root, key_path=key_path, reveal=reveal)
+    key = load_key(key_path) if key_path else None
+    gate = cache(lambda: gate_for(published=[source], out_root=out_root, key=key))
+    # The packages copy the set's files: reading each with the gate while the PDFs are
+    # still rendering leaves the gate on what ships only the copies (and their names) to
+    # read, its language model's answers already cached.
+    built = build_report(source, out_root, key_path=key_path, reveal=reveal, key=key,
+                         meanwhile=lambda paths: gate().check(p for p in paths if p.is_file()))
     case = built.case
     set_dir = out_root / case.id
-    require(set_dir, {d for site in sites for d in site.documents})
+    shipped = {d for site in sites for d in site.documents} | {
+        d.key for d in DOCUMENTS.values() if d.bundles}
+    require(set_dir, shipped)
     publish, submit = set_dir / "publish", set_dir / "submit"
     stage = Stage(
         "package",
         [*(publish / f"{s.key}.zip" for s in sites),
          *(submit / b / "manifest.json" for b in BUNDLE_FORMATS)],
-        [*((f"set/{p.relative_to(set_dir).as_posix()}", p) for p in built.built + built.unchanged
-           if set_dir in p.parents and "source" not in p.relative_to(set_dir).parts),
+        [*((f"set/{o.file}", set_dir / o.file) for d in DOCUMENTS.values() for o in d.outputs
+           if d.key in shipped),
          ("accepted", Path(case_dir) / "gate-accepted.yaml"),
          *([("key", key_path)] if key_path else [])],
         [str(draft), str(reveal)],
@@ -78,20 +89,17 @@ def package_case(case_dir: Path, out_root: Path = Path("build"), key_path: Path 
         return result
     packages = [site_package(case, site, set_dir, publish, draft) for site in sites]
     result = PackageResult(case, draft, packages, bundles(case, set_dir, submit, draft), gates)
-    result.gate_summary = _gate_what_ships(source, built.key, out_root, result, reveal)
+    result.gate_summary = _gate_what_ships(gate(), result, reveal)
     stamps.done(stage, gate=result.gate_summary)
     return result
 
 
-def _gate_what_ships(source: Case, key, out_root: Path,
-                     result: PackageResult, reveal: bool) -> str:
+def _gate_what_ships(gate: ReviewGate, result: PackageResult, reveal: bool) -> str:
     """The redaction gate on every zip, fragment, manifest and bundle. Each distinct
     file is read once however many packages carry it (``pipeline.gate.extract``)."""
     from pipeline.gate.output import summary, text
-    from pipeline.gate.setup import gate_for
 
     problems = [p for package in result.packages for p in verify_zip(package.zip_path)]
-    gate = gate_for(published=[source], out_root=out_root, key=key)
     paths = [p.zip_path for p in result.packages] + [
         p.folder / name for p in result.packages for name in ("manifest.json", "index.html")]
     paths += result.bundles

@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -53,7 +53,6 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # replacements per pseudonym
-    warnings: list[Problem] = field(default_factory=list)
     key: object = None  # the loaded key, when one was given (read once per command)
 
 
@@ -95,9 +94,11 @@ def stages_for(case: Case, out_dir: Path, print_digests: dict[str, str]) -> dict
     that changes nothing printed (a chair's comment) re-renders no PDF. The form and the
     briefing are built for a review whose case.yaml has their section."""
     marking = case.marking or ""
+    # the HTML stage validates first (structure, summary, form answers): it runs that code
     stages = {"html": Stage("html", [out_dir / f for f in HTML_FILES], _sources(case),
-                            [marking], ("pipeline.report.render", "pipeline.report.structure"),
-                            ("templates/report",))}
+                            [marking], ("pipeline.report.render", "pipeline.report.structure",
+                                        "pipeline.report.summary", "pipeline.form.check"),
+                            ("templates/report", "templates/form/fields.yaml"))}
     for doc in PDF_DOCUMENTS:
         stages[f"pdf-{doc}"] = Stage(
             f"pdf-{doc}", [out_dir / f"{doc}.pdf"], [*_assets(case), *_fonts()],
@@ -130,13 +131,14 @@ def outputs(case_dir: Path, out_root: Path = Path("build")) -> list[Path]:
 
 
 def _prepared(case_dir: Path | Case, out_root: Path, key_path: Path | None, force: bool,
-              reveal: bool) -> tuple[Case, Stamps, BuildResult]:
+              reveal: bool, key=None) -> tuple[Case, Stamps, BuildResult]:
     """The review as every stage after pseudonymisation reads it: pseudonymised (with a
     key), marked DRAFT – NOT FOR PUBLICATION while a gate before release is open.
-    ``case_dir``: the folder, or the review already loaded from it."""
+    ``case_dir``: the folder, or the review already loaded from it; ``key``: the key
+    already loaded from ``key_path``."""
     case = case_dir if isinstance(case_dir, Case) else load_case(case_dir)
     out_dir = out_root / case.id
-    result = BuildResult(case, out_dir)
+    result = BuildResult(case, out_dir, key=key)
     stamps = Stamps(out_dir)
     if key_path is not None:
         case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
@@ -146,15 +148,22 @@ def _prepared(case_dir: Path | Case, out_root: Path, key_path: Path | None, forc
     return case, stamps, result
 
 
+Meanwhile = Callable[[list[Path]], None]
+
+
 def build_report(case_dir: Path | Case, out_root: Path = Path("build"), force: bool = False,
-                 pdf: bool = True, key_path: Path | None = None,
-                 reveal: bool = False) -> BuildResult:
-    """Build the publication set; with ``pdf`` False only the HTML and CSV."""
-    case, stamps, result = _prepared(case_dir, out_root, key_path, force, reveal)
+                 pdf: bool = True, key_path: Path | None = None, reveal: bool = False,
+                 key=None, meanwhile: Meanwhile | None = None) -> BuildResult:
+    """Build the publication set; with ``pdf`` False only the HTML and CSV.
+    ``meanwhile(paths)`` is called here, in this process, with each batch of files as it
+    is written (the HTML first), while the renders go on in the workers: the packager
+    reads them with the gate meanwhile."""
+    case, stamps, result = _prepared(case_dir, out_root, key_path, force, reveal, key)
     html = _html_stage(case, result.out_dir, stamps, force, result)
-    later = [s for name, s in stages_for(case, result.out_dir, html.print_digests()).items()
-             if name != "html"]
-    _run_later(later, case, html, stamps, force, pdf, result)
+    stages = stages_for(case, result.out_dir, html.print_digests())
+    later = [s for name, s in stages.items() if name != "html"]
+    _run_later(later, case, html, stamps, force, pdf, result, meanwhile,
+               stages["html"].outputs)
     return result
 
 
@@ -177,19 +186,30 @@ def draft_briefing(case_dir: Path, out_root: Path = Path("build"),
 
 
 def _run_later(later: list[Stage], case: Case, html: _Html | None, stamps: Stamps,
-               force: bool, pdf: bool, result: BuildResult) -> None:
+               force: bool, pdf: bool, result: BuildResult,
+               meanwhile: Meanwhile | None = None, ready: list[Path] | None = None) -> None:
     stale = [s for s in later if not stamps.fresh(s, force)]
     result.unchanged += [p for s in later if s not in stale for p in s.outputs]
     if not pdf:
         for stage in stale:
             result.removed += stamps.discard(stage)
         return
-    jobs = [(s, _job(s, case, html)) for s in stale]
-    for stage, files in _run_jobs(jobs):
+
+    if not _parallel(len(stale)):
+        meanwhile = None  # nothing renders beside it: the caller reads the files later
+
+    def finished(stage: Stage, files: dict[Path, bytes]) -> None:
         for path, data in files.items():
             write_atomic(path, data)
         stamps.done(stage)
         result.built += stage.outputs
+        if meanwhile is not None:
+            meanwhile(stage.outputs)
+
+    fresh = [p for s in later if s not in stale for p in s.outputs]
+    first = [*(ready or []), *fresh]
+    _run_jobs([(s, _job(s, case, html)) for s in stale], finished,
+              (lambda: meanwhile(first)) if meanwhile is not None and first else None)
 
 
 class _Html:
@@ -314,26 +334,37 @@ def _pool() -> ProcessPoolExecutor:
     return _POOL
 
 
-def _run_jobs(jobs: list[tuple[Stage, tuple[Callable, tuple]]]):
-    """Each stage's files, in the order given; one job runs here, more run in the pool,
-    the longest first so the cores finish together."""
-    if len(jobs) <= 1 or (os.cpu_count() or 1) < 2 or os.environ.get("DHR_SERIAL"):
-        for stage, (fn, args) in jobs:
-            yield stage, fn(*args)
-        return
+def _parallel(jobs: int) -> bool:
+    return jobs > 1 and (os.cpu_count() or 1) >= 2 and not os.environ.get("DHR_SERIAL")
+
+
+def _run_jobs(jobs: list[tuple[Stage, tuple[Callable, tuple]]],
+              finished: Callable[[Stage, dict[Path, bytes]], None],
+              meanwhile: Callable[[], None] | None) -> None:
+    """Run each job and hand its files to ``finished`` as it completes; ``meanwhile`` runs
+    here while the pool works. One job runs here; more run in the pool, the longest first
+    so the cores finish together."""
     global _POOL
-    order = sorted(jobs, key=lambda j: j[0].name != "pdf-report")
+    if not _parallel(len(jobs)):
+        for stage, (fn, args) in jobs:
+            finished(stage, fn(*args))
+        return
+    done: set[str] = set()
     try:
-        futures: dict[str, Future] = {s.name: _pool().submit(fn, *args)
-                                      for s, (fn, args) in order}
-        results = {name: future.result() for name, future in futures.items()}
+        futures = {_pool().submit(fn, *args): stage for stage, (fn, args) in
+                   sorted(jobs, key=lambda j: j[0].name != "pdf-report")}
+        if meanwhile:
+            meanwhile()
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
+            done.add(futures[future].name)
     except BrokenProcessPool:
         # A worker that could not start (a main module it cannot import, say) must not
-        # fail the build: the same jobs run here, one after another.
+        # fail the build: what is left runs here, one job after another.
         _POOL = None
-        results = {s.name: fn(*args) for s, (fn, args) in jobs}
-    for stage, _ in jobs:
-        yield stage, results[stage.name]
+        for stage, (fn, args) in jobs:
+            if stage.name not in done:
+                finished(stage, fn(*args))
 
 
 # -- pseudonymisation --------------------------------------------------------------------
@@ -349,7 +380,8 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
 
     out_dir = out_root / case.id
     source_dir = out_dir / SOURCE_DIR
-    key = result.key = load_key(key_path)  # validated even when the stage is skipped
+    # validated even when the stage is skipped
+    key = result.key = result.key or load_key(key_path)
     stage = Stage("pseudonymise",
                   [source_dir / case.report_path.name, source_dir / case.action_plan_path.name,
                    out_dir / LOG_FILE],
