@@ -46,6 +46,27 @@ class DhrGroup(click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
+def _out_folder(out_root: Path) -> Path:
+    """``--out`` must be a folder (or not exist yet): a usage error (exit 2), not a crash."""
+    if out_root.exists() and not out_root.is_dir():
+        raise click.BadParameter(f"'{out_root}' is a file, not a folder", param_hint="'--out'")
+    return out_root
+
+
+def _output_file(output: Path | None) -> Path | None:
+    if output is not None and output.is_dir():
+        raise click.BadParameter(f"'{output}' is a folder; name a file",
+                                 param_hint="'--output'")
+    return output
+
+
+def _port(port: int) -> int:
+    if not 1 <= port <= 65535:
+        raise click.BadParameter(f"{port} is not a TCP port (1 to 65535)",
+                                 param_hint="'--port'")
+    return port
+
+
 @click.group(cls=DhrGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dhr")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -87,7 +108,7 @@ def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: P
     from pipeline.build.stages import build_report
     from pipeline.case.key import resolve_key_path
 
-    result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
+    result = build_report(case_dir, _out_folder(out_root), force=force, pdf=not no_pdf,
                           key_path=resolve_key_path(key_path), reveal=reveal)
     for path in result.built:
         click.echo(f"built      {path}")
@@ -114,6 +135,7 @@ def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: 
     from pipeline.case.key import ENV_VAR, resolve_key_path
     from pipeline.common.errors import InputError
 
+    _out_folder(out_root)
     key_file = resolve_key_path(key_path)
     if key_file is None:
         raise InputError(f"no key: give --key PATH or set ${ENV_VAR}")
@@ -161,6 +183,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
     from pipeline.gate.ner import NerCache, default_cache_path
     from pipeline.gate.output import render, summary
 
+    _output_file(output)
     key_file = resolve_key_path(key_path)
     key = load_key(key_file) if key_file else None
     reviews = [p for p in paths if (p / "case.yaml").is_file()]
@@ -199,6 +222,7 @@ def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
     """
     from pipeline.common.errors import InputError
 
+    _out_folder(out_root)
     if (case_dir is None) == (read_path is None):
         raise InputError("give a review folder (CASE) to build the form, or --read FILE.pdf")
     if read_path is not None:
@@ -236,7 +260,7 @@ def briefing(case_dir: Path, out_root: Path, draft: bool, force: bool,
     from pipeline.briefing.briefing import run as run_briefing
     from pipeline.case.key import resolve_key_path
 
-    result = run_briefing(case_dir, out_root, draft=draft, force=force,
+    result = run_briefing(case_dir, _out_folder(out_root), draft=draft, force=force,
                           key_path=resolve_key_path(key_path))
     if result.briefing is not None:
         for part in result.briefing.parts:
@@ -270,7 +294,7 @@ def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
     from pipeline.case.key import resolve_key_path
     from pipeline.publish.package import package_case
 
-    result = package_case(case_dir, out_root, resolve_key_path(key_path), draft=draft,
+    result = package_case(case_dir, _out_folder(out_root), resolve_key_path(key_path), draft=draft,
                           or_draft=or_draft, reveal=reveal)
     for gate in result.open_gates:
         click.echo(f"{gate} (gate open)", err=True)
@@ -303,6 +327,7 @@ def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> N
     from pipeline.case.key import resolve_key_path
     from pipeline.preview.server import Preview, serve
 
+    _port(port)
     load_case(case_dir)  # a review folder that cannot load is reported here, plainly
     server, _ = serve(Preview(case_dir, resolve_key_path(key_path), ner=not no_ner), port)
     click.echo(f"Preview of {case_dir} at http://127.0.0.1:{port}/ (Ctrl+C to stop)")
