@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -30,6 +30,7 @@ from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, norma
 from pipeline.gate.rules import apply_rules
 
 ACCEPTED_FILE = "gate-accepted.yaml"
+FILE_RULES = ("unreadable", "forbidden-file")
 SEVERITIES = ("block", "warn")
 
 
@@ -52,12 +53,24 @@ class Finding:
     start: int = 0
     end: int = 0
     priority: int = 0
+    subject: str = ""  # an unreadable or forbidden file: its content digest
+    fixed_fingerprint: str = ""  # kept when a report masks the path it was made from
 
     @property
     def fingerprint(self) -> str:
-        # The rule and the text, not the place: accepting "this text is safe" in the
-        # source carries over to the rendered HTML and PDF, and survives edits elsewhere.
-        raw = f"{self.rule}\0{normalise(self.text)}"
+        if self.fixed_fingerprint:
+            return self.fixed_fingerprint
+        if self.rule in FILE_RULES:
+            # A file the gate could not vouch for is known by its own bytes and name: a
+            # chair who accepted one encrypted PDF has not accepted every zip bomb.
+            member = self.path.rsplit("!", 1)[-1].replace("\\", "/")
+            member = member if "!" in self.path else PurePosixPath(member).name
+            raw = f"{self.rule}\0{self.subject or self.path}\0{member}\0{self.message}"
+        else:
+            # The rule and the text, not the place: accepting "this text is safe" in the
+            # source carries over to the rendered HTML and PDF, and survives edits
+            # elsewhere.
+            raw = f"{self.rule}\0{normalise(self.text)}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
     @property
@@ -199,7 +212,15 @@ class Gate:
 
         units: list[tuple[int, int, str]] = []  # (segment index, offset, text)
         for index, segment in enumerate(segments):
-            if segment.where == "file name" or not segment.text.strip():
+            if not segment.text.strip():
+                continue
+            if segment.where == "file name":
+                # "sarah-whitfield-notes.txt": the model needs capitals to see a name; the
+                # extension is left out. capitalize() keeps every offset.
+                stem = segment.text.rsplit(" ", 1)[0] if " " in segment.text else ""
+                if stem.strip():
+                    units.append((index, 0, " ".join(w.capitalize() for w in
+                                                     stem.split(" "))))
                 continue
             for match in re.finditer(r"(?s)(?:(?!\n\s*\n).)+", segment.text):
                 if re.search(r"[A-Z]", match.group()):
@@ -331,9 +352,9 @@ def _problem_finding(problem: Unreadable | Forbidden) -> Finding:
     if isinstance(problem, Unreadable):
         return Finding(problem.path, None, None, None, "", "UNREADABLE", "unreadable", "block",
                        1.0, f"cannot be read, so cannot be vouched for: {problem.message}",
-                       "artefact", "file")
+                       "artefact", "file", subject=problem.digest)
     return Finding(problem.path, None, None, None, "", "FORBIDDEN_FILE", "forbidden-file",
-                   "block", 1.0, problem.message, "artefact", "file")
+                   "block", 1.0, problem.message, "artefact", "file", subject=problem.digest)
 
 
 # -- reviewed exceptions --------------------------------------------------------------
