@@ -126,7 +126,7 @@ def test_a_name_in_a_file_name_is_a_finding_without_the_key(tmp_path):
     doc = json.loads(result.stdout)
     assert result.exit_code == 1, doc
     [finding] = [f for f in doc["findings"] if f["severity"] == "block"]
-    assert finding["rule"].startswith("ner-") and "file name" in finding["message"]
+    assert finding["entity_type"] == "PERSON" and "file name" in finding["message"]
     assert "parfitt" not in result.stdout.lower()
 
 

@@ -27,10 +27,14 @@ from pipeline.common.errors import InputError
 from pipeline.common.templates import rules_dir
 from pipeline.gate.extract import Extraction, FileError, Forbidden, Segment, Unreadable, extract
 from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, normalise
+from pipeline.gate.people import PeopleFinder, forenames
+from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
 
 ACCEPTED_FILE = "gate-accepted.yaml"
 FILE_RULES = ("unreadable", "forbidden-file")
+# Rules whose finding is a place or an organisation, so the place policy may clear it.
+PLACE_RULES = ("village-name", "named-institution")
 SEVERITIES = ("block", "warn")
 
 
@@ -103,6 +107,7 @@ class Allow:
     def __init__(self, phrases: Iterable[str]):
         phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len,
                          reverse=True)
+        self.phrases = phrases
         self.words = {w for p in phrases for w in normalise(p).split()}
         alternatives = [r"[\s,]+".join(re.escape(w) for w in normalise(p).split())
                         for p in phrases]
@@ -128,7 +133,13 @@ class Gate:
         if key:
             extra += key.allow + [p.pseudonym for p in key.people]
         self.allow = Allow([*shared_allow(), *extra])
+        self._allow_phrases = [*shared_allow(), *extra]
+        self._package_allow: list[tuple[str, Allow]] = []
+        # The allow list of the segment being judged (a package's own, or the run's).
+        self._current = self.allow
         self.names = NameRules.load()
+        self.places = PlacePolicy.load()
+        self._finders: dict[int, PeopleFinder] = {}
         self.use_ner = ner
         self.ner_cache = ner_cache
 
@@ -139,10 +150,20 @@ class Gate:
                 extract(Path(path), out)
             except FileError as exc:
                 raise InputError(str(exc)) from None
+        # Inside a package, what its own manifest says it may publish is allowed too.
+        self._package_allow = [(f"{path}!", Allow([*self._allow_phrases, *names]))
+                               for path, names in out.publishable.items()]
         findings = self.check_extraction(out)
         for finding in findings:
             if accepted and finding.fingerprint in accepted:
                 finding.accepted = accepted[finding.fingerprint]
+                continue
+            for package, exceptions in out.package_accepted.items():
+                # Only inside the package whose manifest carries them, and never for a
+                # file the gate could not read.
+                if finding.path.startswith(f"{package}!") and \
+                        finding.rule not in FILE_RULES and finding.fingerprint in exceptions:
+                    finding.accepted = exceptions[finding.fingerprint]
         return GateResult(findings, out.checked)
 
     def check_extraction(self, out: Extraction) -> list[Finding]:
@@ -163,9 +184,16 @@ class Gate:
 
     # ---- layers ----
 
+    def _allow_for(self, path: str) -> Allow:
+        for prefix, allow in self._package_allow:
+            if path.startswith(prefix):
+                return allow
+        return self.allow
+
     def _segment(self, segment: Segment) -> list[Finding]:
         text = segment.text
-        allowed = self.allow.spans(text)
+        allow = self._current = self._allow_for(segment.path)
+        allowed = allow.spans(text)
         found = []
         if self.matcher:
             for m in self.matcher.find(text):
@@ -188,11 +216,14 @@ class Gate:
                                            message, {"variant": m.form,
                                                      "replace_with": [e.replacement for e in
                                                                       m.entries]}, 0))
+        places = self.places.spans(text)
         for hit in apply_rules(text):
             if _inside(hit.start, hit.end, allowed):
                 continue
+            if hit.rule.id in PLACE_RULES and _inside(hit.start, hit.end, places):
+                continue  # a county, authority, large town or public body: publishable
             value = text[hit.start:hit.end]
-            if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in self.allow.digits:
+            if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in allow.digits:
                 continue
             if self._allowed_name(value) and hit.rule.entity in ("PERSON", "ORGANIZATION",
                                                                  "LOCATION"):
@@ -205,7 +236,39 @@ class Gate:
             found.append(self._finding(segment, hit.start, hit.end, hit.rule.id,
                                        hit.rule.kind, hit.rule.entity, hit.severity,
                                        hit.score, hit.rule.message, explanation, 1))
+        # A file name is lower case ("glenys-parfitt-notes"): read it capitalised, which
+        # keeps every offset.
+        named = " ".join(w.capitalize() for w in text.split(" ")) \
+            if segment.where == "file name" else text
+        for person in self._people(allow).find(named):
+            value = text[person.start:person.end]
+            if _inside(person.start, person.end, allowed) or self._allowed_name(value):
+                continue
+            if _inside(person.start, person.end, places) or _cited(text, person.end):
+                continue
+            explanation = {"layer": "the people layer (pipeline/gate/people.py, "
+                                    "redaction_rules/forenames.txt and surnames.txt)"}
+            if person.context:
+                explanation["context"] = person.context
+            found.append(self._finding(segment, person.start, person.end, person.rule,
+                                       "ner-person", "PERSON", "block", person.score,
+                                       person.message, explanation, 1))
         return found
+
+    def _people(self, allow: Allow) -> PeopleFinder:
+        finder = self._finders.get(id(allow))
+        if finder is None:
+            # The review's pseudonyms are not told apart from its other allowed names;
+            # a single allowed word that is a given name or an ordinary word ("Anna",
+            # "Ruth", "Mark") is taken for one, an agency ("Cafcass") is not.
+            single = [p for p in allow.phrases if " " not in p and p[:1].isupper()
+                      and not p.isupper()]
+            pseudonyms = [p for p in single if _base(p) in forenames() or _common(p)]
+            if self.key:
+                pseudonyms += [p.pseudonym for p in self.key.people]
+            finder = self._finders[id(allow)] = PeopleFinder(
+                allow.words, pseudonyms, self.names.titles)
+        return finder
 
     def _ner(self, segments: list[Segment], per_segment: list[list[Finding]]) -> None:
         from pipeline.gate.ner import analyse
@@ -228,10 +291,17 @@ class Gate:
         results = analyse([u[2] for u in units], self.ner_cache)
         for (index, offset, unit), hits in zip(units, results, strict=True):
             segment = segments[index]
-            allowed = self.allow.spans(unit)
+            self._current = self._allow_for(segment.path)
+            allowed = self._current.spans(unit)
+            places = self.places.spans(unit) if hits else []
             for hit in hits:
                 value = unit[hit.start:hit.end]
                 if _inside(hit.start, hit.end, allowed) or self._allowed_name(value):
+                    continue
+                if _inside(hit.start, hit.end, places) and (
+                        hit.entity != "PERSON" or " " not in value.strip()):
+                    # The small model calls "Wirral" or "Sefton" a person as often as a
+                    # place; a one-word "person" that is a publishable area is the area.
                     continue
                 if CITATION.match(unit, hit.end):
                     continue  # an author cited as "Kingston, P. (2019)": published work
@@ -281,7 +351,7 @@ class Gate:
         titles = self.names.title_keys
         return [w for w in re.findall(r"[\w'’-]+", value)
                 if w[:1].isupper() and not w.isupper() and len(w.strip("'’")) > 2
-                and w.casefold() not in titles and _base(w) not in self.allow.words]
+                and w.casefold() not in titles and _base(w) not in self._current.words]
 
     def _allowed_name(self, value: str) -> bool:
         """A detected name made only of allowed words (pseudonyms, allowed names, titles,
@@ -289,7 +359,7 @@ class Gate:
         titles = self.names.title_keys
         words = [w for w in re.split(r"[\s,]+", normalise(value)) if w]
         words = [re.sub(r"('s|')$", "", w) for w in words]
-        return bool(words) and all(w in self.allow.words or w.rstrip(".") in titles
+        return bool(words) and all(w in self._current.words or w.rstrip(".") in titles
                                    for w in words)
 
     def _finding(self, segment: Segment, start: int, end: int, rule: str, kind: str,
@@ -303,6 +373,8 @@ class Gate:
         why = [f"score {score:.2f}"]
         if "recogniser" in explanation:
             why.insert(0, f"recogniser {explanation['recogniser']}")
+        elif "layer" in explanation:
+            why.insert(0, f"{rule} in {explanation['layer']}")
         elif "pattern" in explanation:
             why.insert(0, f"pattern {rule} in redaction_rules/patterns.yaml")
         if explanation.get("context"):
@@ -325,6 +397,11 @@ CITATION = re.compile(
     r"(?:(?:,|\s+and|\s*&)\s+[A-Z][\w'’-]+(?:,?\s*(?:[A-Z]\.\s*)+)?)*"
     r"(?:,?\s+et\s+al\.?)?,?\s*\(?(?:19|20)\d{2}[a-z]?\b"
 )
+
+def _cited(text: str, end: int) -> bool:
+    """An author cited as "Kingston, P. (2019)" or "... and Kingston[^9]": published work."""
+    return bool(CITATION.match(text, end)) or text.startswith("[^", end)
+
 
 PREFIXES = {"multi", "non", "co", "inter", "pre", "post", "anti", "sub", "ex", "self", "re"}
 

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from pipeline import __version__
 from pipeline.gate.engine import Finding, GateResult
 from pipeline.gate.extract import REVEAL_MARKER
-from pipeline.gate.names import fold
+from pipeline.gate.names import common_words, fold
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -53,8 +53,13 @@ class PathMask:
         self.words: set[str] = set()
         if not reveal:
             for f in result.findings:
-                self.words |= {w for w in re.findall(r"[^\W_]+", fold(f.text).casefold())
-                               if len(w) >= 2}
+                words = {w for w in re.findall(r"[^\W_]+", fold(f.text).casefold())
+                         if len(w) >= 2}
+                if not f.rule.startswith("key-"):
+                    # "briefing draft", taken for a name, need not hide the file name;
+                    # a name from the key is hidden even when it is also a word.
+                    words = {w for w in words if w not in common_words()}
+                self.words |= words
 
     def __call__(self, value: str) -> str:
         if not self.words:
