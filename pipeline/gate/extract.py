@@ -91,6 +91,11 @@ class Extraction:
     # A package repeats the same PDF in several places (each site, each bundle): what
     # was read from a file's bytes once is reused, under its new path.
     seen: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
+    # A package's own manifest.json says what it may publish (pseudonyms, chair,
+    # agencies): zip path -> those names, allowed only inside that zip.
+    publishable: dict[str, list[str]] = field(default_factory=dict)
+    # ... and which findings its chair reviewed and accepted: zip path -> fingerprints.
+    package_accepted: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
 class FileError(Exception):
@@ -403,7 +408,30 @@ def _zip(data: bytes, display: str, out: Extraction, depth: int) -> None:
             out.segments.append(Segment(inner, _name_text(PurePosixPath(
                 info.filename.replace("\\", "/")).name), "file name"))
             continue
+        if info.filename == "manifest.json":
+            _manifest_names(content, display, out)
         _file(content, inner, out, depth + 1, package=True)
+
+
+def _manifest_names(content: bytes, display: str, out: Extraction) -> None:
+    import json
+
+    try:
+        manifest = json.loads(content.decode("utf-8"))
+    except ValueError:
+        return  # not a manifest dhr wrote: nothing is allowed from it
+    if not isinstance(manifest, dict):
+        return
+    names = manifest.get("may_publish")
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        out.publishable[display] = names
+    accepted = manifest.get("accepted_findings")
+    if isinstance(accepted, list):
+        out.package_accepted[display] = {
+            str(a["fingerprint"]): {"reason": str(a.get("reason", "")),
+                                    "accepted_by": f"{a.get('accepted_by', '')} (in the "
+                                                   "package's manifest)"}
+            for a in accepted if isinstance(a, dict) and a.get("fingerprint")}
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, total: int,

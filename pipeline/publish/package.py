@@ -41,6 +41,12 @@ from pipeline.case.folder import Case, load_case, long_date
 from pipeline.common.errors import CheckFailed, InputError, Problem
 from pipeline.common.fsutil import digest_files, write_atomic
 from pipeline.common.templates import home, jinja_env
+from pipeline.publish.may_publish import (
+    ACCEPTED_FIELD,
+    MANIFEST_FIELD,
+    accepted_findings,
+    may_publish,
+)
 
 DRAFT_LABEL = "DRAFT – NOT FOR PUBLICATION"
 DRAFT_MARKING = f"OFFICIAL-SENSITIVE – {DRAFT_LABEL}"
@@ -328,6 +334,8 @@ def _manifest(case: Case, target: str, files: list[dict], published: str, review
         "guidance": GUIDANCE,
         "publication_date": published,
         "review_page_by": review,
+        MANIFEST_FIELD: may_publish(case),
+        ACCEPTED_FIELD: accepted_findings(case),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
