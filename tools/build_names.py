@@ -10,8 +10,8 @@ lists, and redaction_rules/names-extra.txt (Welsh given names, which faker lacks
 written from public fact). Kept as data so the gate needs no faker at run time; run by
 hand: `python tools/build_names.py`.
 
-Dropped: ordinary English words (Debian's wbritish list, lower-case entries), words of
-two letters or fewer and anything not in Latin letters.
+Ordinary English words (Debian's wbritish) go to forenames-words.txt instead ("Lee",
+"Will"). Dropped: words of two letters or fewer and anything not in Latin letters.
 """
 
 from __future__ import annotations
@@ -80,6 +80,15 @@ def main() -> None:
         path.write_text(header.format(what=what) + "".join(f"{n}\n" for n in kept),
                         encoding="utf-8")
         print(f"{len(kept)} {what.lower()} written to {path.relative_to(ROOT)}")
+    # Given names that are also words ("Lee", "Will", "Grace"): only a name when they sit
+    # among other names, so they are kept apart.
+    words = sorted({n for n in forenames if not keep(n) and n[:1].isupper()})
+    path = ROOT / "redaction_rules" / "forenames-words.txt"
+    path.write_text("# Given names that are also ordinary English words; see "
+                    "tools/build_names.py.\n" + "".join(f"{n}\n" for n in words),
+                    encoding="utf-8")
+    print(f"{len(words)} given names that are also words written to "
+          f"{path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

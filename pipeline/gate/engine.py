@@ -298,10 +298,10 @@ class Gate:
                 value = unit[hit.start:hit.end]
                 if _inside(hit.start, hit.end, allowed) or self._allowed_name(value):
                     continue
-                if _inside(hit.start, hit.end, places) and (
-                        hit.entity != "PERSON" or " " not in value.strip()):
-                    # The small model calls "Wirral" or "Sefton" a person as often as a
-                    # place; a one-word "person" that is a publishable area is the area.
+                if _inside(hit.start, hit.end, places):
+                    # The small model calls "Wirral", "Sefton" or "Hywel Dda" a person as
+                    # often as a place: a hit wholly inside a publishable area or body
+                    # is that area or body ("Sam Hastings" is not wholly inside one).
                     continue
                 if CITATION.match(unit, hit.end):
                     continue  # an author cited as "Kingston, P. (2019)": published work
@@ -324,6 +324,9 @@ class Gate:
         if entity == "PERSON":
             if unusual and len(candidates) >= 2:
                 return "block", score, "ner-person", "a person's name (named-entity model)"
+            if unusual and self._people(self._current).surname_like(unusual[0]):
+                return "block", score, "ner-person", \
+                    "a person's name (named-entity model; a known family name)"
             if unusual:
                 return "warn", 0.45, "ner-person", \
                     "possibly a person's name (named-entity model)"
@@ -345,6 +348,11 @@ class Gate:
             return False
         if rule.id == "village-name":  # its first word (Lower, New ...) is ordinary by design
             value = value.split(None, 1)[1] if " " in value else ""
+        if rule.id == "named-institution":
+            # "Sunflower Day Nursery" is made of ordinary words and is still someone's
+            # nursery; only a description ("the District General Hospital") is not.
+            plain = self.names.generic_words | self.names.descriptive_words
+            return all(_base(w) in plain for w in self._name_words(value))
         return all(_common(w) for w in self._name_words(value))
 
     def _name_words(self, value: str) -> list[str]:

@@ -50,6 +50,10 @@ ROLES = ("friend", "friends", "neighbour", "neighbours", "neighbor", "colleague"
          "imam", "priest", "vicar", "owner", "tenant", "associate", "named", "called")
 _ROLE_BEFORE = re.compile(r"(?i)(?<![\w-])(?:" + "|".join(re.escape(r) for r in ROLES)
                           + r")(?:'s)?\s*[,(:]?\s*$")
+# Dotted initials after a role word: "a neighbour (V.K.)". One letter ("Mr B") is how
+# reports pseudonymise; two or more are a real person's initials.
+_ROLE_INITIALS = re.compile(r"(?i:(?<![\w-])(?:" + "|".join(re.escape(r) for r in ROLES)
+                            + r")\s*[,(:]?\s*)(?P<id>[A-Z]\.\s?[A-Z]\.(?:\s?[A-Z]\.)?)")
 _LIST_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+•]|\d{1,2}[.)])[ \t]+$")
 # Capitalised words that are never a person here, though name lists carry some of them
 # (April, June, Christian, Roma ...): the calendar, festivals, religions and the ONS
@@ -94,6 +98,10 @@ def forenames() -> frozenset[str]:
     return _names("forenames.txt")
 
 
+def word_forenames() -> frozenset[str]:
+    return _names("forenames-words.txt")
+
+
 def surnames() -> frozenset[str]:
     return _names("surnames.txt")
 
@@ -105,6 +113,7 @@ class PeopleFinder:
         self.pseudonyms = {_key(p) for p in pseudonyms if p and " " not in p.strip()}
         self.titles = {t.casefold().rstrip(".") for t in titles}
         self.forenames = forenames()
+        self.word_forenames = word_forenames()
         self.surnames = surnames()
         self.common = common_words()
 
@@ -126,7 +135,7 @@ class PeopleFinder:
     def _forename(self, word: str) -> bool:
         return self._unusual(word) and _key(word) in self.forenames
 
-    def _surname_like(self, word: str) -> bool:
+    def surname_like(self, word: str) -> bool:
         key = _key(word)
         return key in self.surnames or key.endswith(SURNAME_ENDINGS)
 
@@ -167,7 +176,32 @@ class PeopleFinder:
             hit = self._judge(text, run, words)
             if hit:
                 hits.append(hit)
+        hits += [PersonHit(m.start("id"), m.end("id"), "role-name", 0.8,
+                           "a person's initials beside their role", None)
+                 for m in _ROLE_INITIALS.finditer(text)]
+        hits += self._listed(text)
         return hits
+
+    def _listed(self, text: str) -> list[PersonHit]:
+        """A given name that is also a word ("Lee") is a name when it sits in a list of
+        names: "Kasia, Lee, Rachel and ..."."""
+        hits = []
+        for match in re.finditer(r"(?<=[,;] )([A-Z][a-z]+)(?=(?:,| and| &) [A-Z])", text):
+            word = match.group(1)
+            if _key(word) not in self.word_forenames or _key(word) in self.allowed:
+                continue
+            before = re.search(r"([^\W\d_][\w'’-]*)[,;] $", text[:match.start()])
+            after = re.match(r"(?:,| and| &) ([^\W\d_][\w'’-]*)", text[match.end():])
+            neighbours = [m.group(1) for m in (before, after) if m]
+            if len(neighbours) == 2 and all(self._name_like(n) for n in neighbours):
+                hits.append(PersonHit(match.start(), match.end(), "listed-name", 0.7,
+                                      "a given name among other names"))
+        return hits
+
+    def _name_like(self, word: str) -> bool:
+        key = _key(word)
+        return word[:1].isupper() and (key in self.pseudonyms or key in self.forenames
+                                       or key in self.word_forenames)
 
     def _judge(self, text: str, run: list[re.Match[str]], words: list[str]) -> PersonHit | None:
         start, end = run[0].start(), run[-1].end()
@@ -195,7 +229,7 @@ class PeopleFinder:
                 all(self._unusual(w) or w.casefold() in PARTICLES for w in words[:2]):
             return PersonHit(start, end, "list-name", 0.7,
                              "a name opening a list item")
-        if rest and self._unusual(first) and any(self._surname_like(w) and self._unusual(w)
+        if rest and self._unusual(first) and any(self.surname_like(w) and self._unusual(w)
                                                  for w in rest):
             return PersonHit(start, end, "forename-surname", 0.75,
                              "a person's name (a known family name)")

@@ -46,14 +46,19 @@ class PlacePolicy:
                  (folder / "places-towns.txt").read_text(encoding="utf-8").splitlines()
                  if line.strip() and not line.startswith("#")]
         excluded = {_key(n.split()) for n in data["own_area_excluded"]}
+        countries = [line.strip() for line in (folder / data["countries_and_languages_file"])
+                     .read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#")]
         names = [*data["nations_and_regions"], *data["counties"], *data["authorities"],
-                 *towns]
+                 *towns, *countries]
         areas = {_key(fold(n).split()) for n in names} - excluded
         force_areas = {_key(fold(n).split()) for n in data["police_force_areas"]}
         bodies = {_key(fold(n).split()) for n in data["welsh_health_boards"]}
         for area in areas | force_areas:
             for suffix in data["area_body_suffixes"]:
                 bodies.add(f"{area} {_key(suffix.split())}")
+            for prefix in data["area_body_prefixes"]:
+                bodies.add(f"{_key(prefix.split())} {area}")
         patterns = [re.compile(p) for p in data["public_body_patterns"]]
         return cls(areas, bodies, patterns)
 
