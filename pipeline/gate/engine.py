@@ -238,8 +238,11 @@ class Gate:
                                        hit.score, hit.rule.message, explanation, 1))
         # A file name is lower case ("glenys-parfitt-notes"): read it capitalised, which
         # keeps every offset.
-        named = " ".join(w.capitalize() for w in text.split(" ")) \
-            if segment.where == "file name" else text
+        named = text
+        if segment.where == "file name":
+            stem = text.rsplit(" ", 1)[0] if " " in text else ""  # not the extension
+            named = " ".join(w.capitalize() for w in stem.split(" ")) + text[len(stem):]
+            named = named[:len(stem)] + " " * (len(text) - len(stem))
         for person in self._people(allow).find(named):
             value = text[person.start:person.end]
             if _inside(person.start, person.end, allowed) or self._allowed_name(value):
@@ -263,7 +266,8 @@ class Gate:
             # "Ruth", "Mark") is taken for one, an agency ("Cafcass") is not.
             single = [p for p in allow.phrases if " " not in p and p[:1].isupper()
                       and not p.isupper()]
-            pseudonyms = [p for p in single if _base(p) in forenames() or _common(p)]
+            pseudonyms = [p for p in single if (_base(p) in forenames() or _common(p))
+                          and _base(p) not in self.places.areas]
             if self.key:
                 pseudonyms += [p.pseudonym for p in self.key.people]
             finder = self._finders[id(allow)] = PeopleFinder(
