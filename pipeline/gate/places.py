@@ -62,25 +62,37 @@ class PlacePolicy:
         patterns = [re.compile(p) for p in data["public_body_patterns"]]
         return cls(areas, bodies, patterns)
 
+    @property
+    def _starts(self) -> dict[str, int]:
+        """First word of each name -> the most words a name starting with it has."""
+        if not hasattr(self, "_starts_cache"):
+            starts: dict[str, int] = {}
+            for name in self.areas | self.bodies:
+                words = name.split(" ")
+                starts[words[0]] = max(starts.get(words[0], 0), len(words))
+            self._starts_cache = starts
+        return self._starts_cache
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of allowed places and bodies, longest first at each word."""
         folded = fold(text)
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        words = [(m.start(), m.end(), _key([m.group()])) for m in _WORD.finditer(folded)]
+        starts = self._starts
         out: list[tuple[int, int]] = []
         i = 0
         while i < len(words):
             found = 0
-            if words[i][2][:1].isupper():
-                for n in range(min(MAX_WORDS + 4, len(words) - i), 0, -1):
-                    chunk = words[i:i + n]
-                    # words of one name are separated by spaces or hyphens only
-                    if any(folded[a[1]:b[0]].strip(" -") for a, b in zip(chunk, chunk[1:],
-                                                                          strict=False)):
-                        continue
-                    key = _key([w[2] for w in chunk])
-                    if key in self.bodies or key in self.areas:
-                        found = n
-                        break
+            longest = starts.get(words[i][2], 0) if folded[words[i][0]].isupper() else 0
+            for n in range(min(longest, len(words) - i), 0, -1):
+                chunk = words[i:i + n]
+                # words of one name are separated by spaces or hyphens only
+                if any(folded[a[1]:b[0]].strip(" -") for a, b in zip(chunk, chunk[1:],
+                                                                      strict=False)):
+                    continue
+                key = " ".join(w[2] for w in chunk)
+                if key in self.bodies or key in self.areas:
+                    found = n
+                    break
             if found:
                 out.append((words[i][0], _trim(folded, words[i + found - 1][1])))
                 i += found
