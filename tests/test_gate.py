@@ -155,12 +155,15 @@ def test_pdf_findings_carry_the_page(artefacts):
 
 @pytest.mark.parametrize("name", ["encrypted.pdf", "corrupt.zip", "fake.pdf", "notes.unknown",
                                   "latin1.md"])
-def test_unreadable_top_level_input_is_exit_2(tmp_path, name):
+def test_unreadable_top_level_input_blocks_with_a_complete_report(tmp_path, name):
+    """An unreadable file is a blocking finding (exit 1), not a usage error: the report
+    is still complete, so CI can read it."""
     files = dict(hostile_top_level(tmp_path))
     result = run("check", files[name], "--no-ner")
-    assert result.exit_code == 2, result.output
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert str(files[name]) in result.stderr
+    assert result.exit_code == 1, result.output
+    [line, verdict] = result.stdout.strip().splitlines()
+    assert line.startswith(f"{files[name]}: block unreadable ")
+    assert verdict.startswith("FAIL: 1 blocking")
     assert "Traceback" not in result.output
 
 

@@ -272,3 +272,44 @@ def test_a_site_profile_missing_a_field_is_file_line_and_exit_2(tmp_path, monkey
     finally:
         monkeypatch.delenv("DHR_HOME")
         load_sites.cache_clear()
+
+
+def test_a_package_checks_itself_with_no_case_and_no_key(draft):
+    """A council web team runs `dhr check kent.zip` on what it received: the manifest's
+    may_publish list and the chair's accepted findings travel with the package."""
+    _, out, _ = draft
+    manifest = json.loads((out / "publish" / "kent" / "manifest.json").read_text())
+    assert {"Anna", "Kent Police"} <= set(manifest["may_publish"])
+    assert [a["fingerprint"] for a in manifest["accepted_findings"]] == ["9311fd13df29d57c"]
+    for site in ("kent", "medway"):
+        result = run("check", out / "publish" / f"{site}.zip")
+        assert result.exit_code == 0, result.stdout[-3000:]
+        assert result.stdout.rstrip().splitlines()[-1].startswith("PASS: 0 blocking")
+
+
+def test_a_package_with_a_real_name_added_blocks_on_its_own(draft, tmp_path):
+    _, out, _ = draft
+    leaky = tmp_path / "kent.zip"
+    with zipfile.ZipFile(out / "publish" / "kent.zip") as source, \
+            zipfile.ZipFile(leaky, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("overview-report-draft-not-for-publication.html"):
+                data = data.replace(b"<main", b"<p>Glenys Parfitt told the panel.</p><main", 1)
+                assert b"Glenys" in data
+            target.writestr(info, data)
+    result = run("check", leaky, "--format", "json")
+    assert result.exit_code == 1
+    blocking = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "block"]
+    assert [f["rule"] for f in blocking] == ["ner-person"]
+    assert blocking[0]["text"] == "G***** P******"
+
+
+def test_manifest_names_are_allowed_only_inside_their_own_package(draft, tmp_path):
+    _, out, _ = draft
+    loose = tmp_path / "loose.md"
+    loose.write_text("# Introduction\n\nDr Imogen Fairweather-Example chaired it.\n")
+    result = run("check", out / "publish" / "kent.zip", loose, "--format", "json")
+    blocking = {Path(f["path"]).name for f in json.loads(result.stdout)["findings"]
+                if f["severity"] == "block"}
+    assert blocking == {"loose.md"}

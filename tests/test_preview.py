@@ -108,6 +108,33 @@ def test_nothing_outside_the_preview_is_served(running, path):
     assert b"people:" not in response.read()
 
 
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:{port}",
+                                  "127.0.0.1:1", "localhost", "", "127.0.0.1.nip.io:{port}"])
+def test_a_request_for_another_host_is_refused(running, host):
+    """DNS rebinding: a page on another site, resolved to 127.0.0.1, names its own Host."""
+    _, port, _ = running
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", "/report.html", skip_host=True)
+    if host:
+        connection.putheader("Host", host.format(port=port))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 403
+    assert b"<main" not in response.read()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_our_own_host_is_served(running, host):
+    _, port, _ = running
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", "/report.html", skip_host=True)
+    connection.putheader("Host", host.format(port=port))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 200
+    assert b"<main" in response.read()
+
+
 def test_pdf_on_demand(running):
     _, port, _ = running
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -133,6 +160,15 @@ def test_cli_port_in_use_is_one_line_and_exit_2(running):
     assert result.exit_code == 2
     assert result.stderr.strip() == (f"port {port} is already in use on 127.0.0.1; choose "
                                      "another with --port")
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+def test_cli_port_out_of_range_is_a_usage_error(port):
+    from conftest import run
+
+    result = run("preview", EXAMPLE, "--port", port, "--no-ner")
+    assert result.exit_code == 2, result.output
+    assert "--port" in result.stderr and "internal error" not in result.stderr
 
 
 def test_cli_missing_review_is_exit_2(tmp_path):

@@ -7,6 +7,7 @@ validated ``Key``. The key is read, never copied into the build or any published
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def load_key(path: Path) -> Key:
         raise InputError.at(path, 1, "a key file is a mapping with people, places, terms, allow")
     validate(doc, "key", conceal=True)
     data = doc.data
+    _refuse_conflicts(doc)
     return Key(
         path=path,
         people=[
@@ -63,3 +65,50 @@ def load_key(path: Path) -> Key:
         terms=[Replacement(t["real"], t["replacement"]) for t in data.get("terms", [])],
         allow=list(data.get("allow", [])),
     )
+
+
+def _fold(text: str) -> str:
+    # Case, accents and spacing ignored, as the gate's matcher ignores them ("Zoë" = "zoe").
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _refuse_conflicts(doc) -> None:
+    """A key that would publish a real name is refused, not trusted: two people with one
+    pseudonym ("Anna was charged with Anna's murder"), a pseudonym that is someone's real
+    name or alias, or an entry that is only spaces. Messages never show the real names."""
+    data = doc.data
+    for group, fields in (("people", ("real", "pseudonym")), ("places", ("real", "replacement")),
+                          ("terms", ("real", "replacement"))):
+        for i, item in enumerate(data.get(group) or []):
+            for name in fields:
+                if not str(item.get(name, "")).strip():
+                    raise doc.error((group, i, name), f"{group} entry {i + 1}: '{name}' is empty")
+            for j, alias in enumerate(item.get("aliases") or []):
+                if not str(alias).strip():
+                    raise doc.error((group, i, "aliases", j),
+                                    f"{group} entry {i + 1}: an alias is empty")
+    for j, name in enumerate(data.get("allow") or []):
+        if not str(name).strip():
+            raise doc.error(("allow", j), "an allow entry is empty")
+    people = data.get("people") or []
+    real_names: dict[str, int] = {}
+    for i, person in enumerate(people):
+        for variant in [person["real"], *(person.get("aliases") or [])]:
+            real_names.setdefault(_fold(variant), i)
+    seen: dict[str, int] = {}
+    for i, person in enumerate(people):
+        pseudonym = _fold(person["pseudonym"])
+        if pseudonym in seen:
+            first = seen[pseudonym]
+            raise doc.error(("people", i, "pseudonym"),
+                            f"people entry {i + 1} has the same pseudonym as entry "
+                            f"{first + 1} (line {doc.line(('people', first, 'pseudonym'))}); "
+                            "every person needs their own")
+        seen[pseudonym] = i
+        if pseudonym in real_names:
+            other = real_names[pseudonym]
+            whose = "its own" if other == i else f"entry {other + 1}'s"
+            raise doc.error(("people", i, "pseudonym"),
+                            f"people entry {i + 1}: the pseudonym is {whose} real name or "
+                            "alias; choose another")

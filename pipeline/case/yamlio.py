@@ -21,7 +21,21 @@ Path_ = tuple[str | int, ...]
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver (dates are validated as strings)."""
+    """SafeLoader without the timestamp resolver (dates are validated as strings), and
+    without anchors and aliases: a review's files never need them, and nested aliases
+    (a "billion laughs" document) would expand to gigabytes when walked."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor is not None:
+            raise _AnchorRefused(event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+class _AnchorRefused(Exception):
+    def __init__(self, line: int):
+        self.line = line
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -61,6 +75,9 @@ def load_yaml(path: Path) -> LocatedYaml:
         lines: dict[Path_, int] = {}
         _walk(path, node, (), lines)
         data = loader.construct_document(node)
+    except _AnchorRefused as exc:
+        raise InputError.at(path, exc.line, "YAML anchors and aliases (& and *) are not "
+                            "allowed; write each value out in full") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -27,9 +27,14 @@ from pipeline.common.errors import InputError
 from pipeline.common.templates import rules_dir
 from pipeline.gate.extract import Extraction, FileError, Forbidden, Segment, Unreadable, extract
 from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, normalise
+from pipeline.gate.people import PeopleFinder, forenames
+from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
 
 ACCEPTED_FILE = "gate-accepted.yaml"
+FILE_RULES = ("unreadable", "forbidden-file")
+# Rules whose finding is a place or an organisation, so the place policy may clear it.
+PLACE_RULES = ("village-name", "named-institution")
 SEVERITIES = ("block", "warn")
 
 
@@ -52,12 +57,24 @@ class Finding:
     start: int = 0
     end: int = 0
     priority: int = 0
+    subject: str = ""  # an unreadable or forbidden file: its content digest
+    fixed_fingerprint: str = ""  # kept when a report masks the path it was made from
 
     @property
     def fingerprint(self) -> str:
-        # The rule and the text, not the place: accepting "this text is safe" in the
-        # source carries over to the rendered HTML and PDF, and survives edits elsewhere.
-        raw = f"{self.rule}\0{normalise(self.text)}"
+        if self.fixed_fingerprint:
+            return self.fixed_fingerprint
+        if self.rule in FILE_RULES:
+            # A file the gate could not vouch for is known by its own bytes and name: a
+            # chair who accepted one encrypted PDF has not accepted every zip bomb.
+            member = self.path.rsplit("!", 1)[-1].replace("\\", "/")
+            member = member if "!" in self.path else PurePosixPath(member).name
+            raw = f"{self.rule}\0{self.subject or self.path}\0{member}\0{self.message}"
+        else:
+            # The rule and the text, not the place: accepting "this text is safe" in the
+            # source carries over to the rendered HTML and PDF, and survives edits
+            # elsewhere.
+            raw = f"{self.rule}\0{normalise(self.text)}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
     @property
@@ -90,6 +107,7 @@ class Allow:
     def __init__(self, phrases: Iterable[str]):
         phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len,
                          reverse=True)
+        self.phrases = phrases
         self.words = {w for p in phrases for w in normalise(p).split()}
         alternatives = [r"[\s,]+".join(re.escape(w) for w in normalise(p).split())
                         for p in phrases]
@@ -115,7 +133,13 @@ class Gate:
         if key:
             extra += key.allow + [p.pseudonym for p in key.people]
         self.allow = Allow([*shared_allow(), *extra])
+        self._allow_phrases = [*shared_allow(), *extra]
+        self._package_allow: list[tuple[str, Allow]] = []
+        # The allow list of the segment being judged (a package's own, or the run's).
+        self._current = self.allow
         self.names = NameRules.load()
+        self.places = PlacePolicy.load()
+        self._finders: dict[int, PeopleFinder] = {}
         self.use_ner = ner
         self.ner_cache = ner_cache
 
@@ -126,10 +150,20 @@ class Gate:
                 extract(Path(path), out)
             except FileError as exc:
                 raise InputError(str(exc)) from None
+        # Inside a package, what its own manifest says it may publish is allowed too.
+        self._package_allow = [(f"{path}!", Allow([*self._allow_phrases, *names]))
+                               for path, names in out.publishable.items()]
         findings = self.check_extraction(out)
         for finding in findings:
             if accepted and finding.fingerprint in accepted:
                 finding.accepted = accepted[finding.fingerprint]
+                continue
+            for package, exceptions in out.package_accepted.items():
+                # Only inside the package whose manifest carries them, and never for a
+                # file the gate could not read.
+                if finding.path.startswith(f"{package}!") and \
+                        finding.rule not in FILE_RULES and finding.fingerprint in exceptions:
+                    finding.accepted = exceptions[finding.fingerprint]
         return GateResult(findings, out.checked)
 
     def check_extraction(self, out: Extraction) -> list[Finding]:
@@ -150,9 +184,16 @@ class Gate:
 
     # ---- layers ----
 
+    def _allow_for(self, path: str) -> Allow:
+        for prefix, allow in self._package_allow:
+            if path.startswith(prefix):
+                return allow
+        return self.allow
+
     def _segment(self, segment: Segment) -> list[Finding]:
         text = segment.text
-        allowed = self.allow.spans(text)
+        allow = self._current = self._allow_for(segment.path)
+        allowed = allow.spans(text)
         found = []
         if self.matcher:
             for m in self.matcher.find(text):
@@ -175,11 +216,14 @@ class Gate:
                                            message, {"variant": m.form,
                                                      "replace_with": [e.replacement for e in
                                                                       m.entries]}, 0))
+        places = self.places.spans(text)
         for hit in apply_rules(text):
             if _inside(hit.start, hit.end, allowed):
                 continue
+            if hit.rule.id in PLACE_RULES and _inside(hit.start, hit.end, places):
+                continue  # a county, authority, large town or public body: publishable
             value = text[hit.start:hit.end]
-            if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in self.allow.digits:
+            if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in allow.digits:
                 continue
             if self._allowed_name(value) and hit.rule.entity in ("PERSON", "ORGANIZATION",
                                                                  "LOCATION"):
@@ -192,14 +236,58 @@ class Gate:
             found.append(self._finding(segment, hit.start, hit.end, hit.rule.id,
                                        hit.rule.kind, hit.rule.entity, hit.severity,
                                        hit.score, hit.rule.message, explanation, 1))
+        # A file name is lower case ("glenys-parfitt-notes"): read it capitalised, which
+        # keeps every offset.
+        named = text
+        if segment.where == "file name":
+            stem = text.rsplit(" ", 1)[0] if " " in text else ""  # not the extension
+            named = " ".join(w.capitalize() for w in stem.split(" ")) + text[len(stem):]
+            named = named[:len(stem)] + " " * (len(text) - len(stem))
+        for person in self._people(allow).find(named):
+            value = text[person.start:person.end]
+            if _inside(person.start, person.end, allowed) or self._allowed_name(value):
+                continue
+            if _inside(person.start, person.end, places) or _cited(text, person.end):
+                continue
+            explanation = {"layer": "the people layer (pipeline/gate/people.py, "
+                                    "redaction_rules/forenames.txt and surnames.txt)"}
+            if person.context:
+                explanation["context"] = person.context
+            found.append(self._finding(segment, person.start, person.end, person.rule,
+                                       "ner-person", "PERSON", "block", person.score,
+                                       person.message, explanation, 1))
         return found
+
+    def _people(self, allow: Allow) -> PeopleFinder:
+        finder = self._finders.get(id(allow))
+        if finder is None:
+            # The review's pseudonyms are not told apart from its other allowed names;
+            # a single allowed word that is a given name or an ordinary word ("Anna",
+            # "Ruth", "Mark") is taken for one, an agency ("Cafcass") is not.
+            single = [p for p in allow.phrases if " " not in p and p[:1].isupper()
+                      and not p.isupper()]
+            pseudonyms = [p for p in single if (_base(p) in forenames() or _common(p))
+                          and _base(p) not in self.places.areas]
+            if self.key:
+                pseudonyms += [p.pseudonym for p in self.key.people]
+            finder = self._finders[id(allow)] = PeopleFinder(
+                allow.words, pseudonyms, self.names.titles)
+        return finder
 
     def _ner(self, segments: list[Segment], per_segment: list[list[Finding]]) -> None:
         from pipeline.gate.ner import analyse
 
         units: list[tuple[int, int, str]] = []  # (segment index, offset, text)
         for index, segment in enumerate(segments):
-            if segment.where == "file name" or not segment.text.strip():
+            if not segment.text.strip():
+                continue
+            if segment.where == "file name":
+                # "sarah-whitfield-notes.txt": the model needs capitals to see a name; the
+                # extension is left out. capitalize() keeps every offset.
+                stem = segment.text.rsplit(" ", 1)[0] if " " in segment.text else ""
+                if stem.strip():
+                    units.append((index, 0, " ".join(w.capitalize() for w in
+                                                     stem.split(" "))))
                 continue
             for match in re.finditer(r"(?s)(?:(?!\n\s*\n).)+", segment.text):
                 if re.search(r"[A-Z]", match.group()):
@@ -207,10 +295,17 @@ class Gate:
         results = analyse([u[2] for u in units], self.ner_cache)
         for (index, offset, unit), hits in zip(units, results, strict=True):
             segment = segments[index]
-            allowed = self.allow.spans(unit)
+            self._current = self._allow_for(segment.path)
+            allowed = self._current.spans(unit)
+            places = self.places.spans(unit) if hits else []
             for hit in hits:
                 value = unit[hit.start:hit.end]
                 if _inside(hit.start, hit.end, allowed) or self._allowed_name(value):
+                    continue
+                if _inside(hit.start, hit.end, places):
+                    # The small model calls "Wirral", "Sefton" or "Hywel Dda" a person as
+                    # often as a place: a hit wholly inside a publishable area or body
+                    # is that area or body ("Sam Hastings" is not wholly inside one).
                     continue
                 if CITATION.match(unit, hit.end):
                     continue  # an author cited as "Kingston, P. (2019)": published work
@@ -233,6 +328,9 @@ class Gate:
         if entity == "PERSON":
             if unusual and len(candidates) >= 2:
                 return "block", score, "ner-person", "a person's name (named-entity model)"
+            if unusual and self._people(self._current).surname_like(unusual[0]):
+                return "block", score, "ner-person", \
+                    "a person's name (named-entity model; a known family name)"
             if unusual:
                 return "warn", 0.45, "ner-person", \
                     "possibly a person's name (named-entity model)"
@@ -254,13 +352,18 @@ class Gate:
             return False
         if rule.id == "village-name":  # its first word (Lower, New ...) is ordinary by design
             value = value.split(None, 1)[1] if " " in value else ""
+        if rule.id == "named-institution":
+            # "Sunflower Day Nursery" is made of ordinary words and is still someone's
+            # nursery; only a description ("the District General Hospital") is not.
+            plain = self.names.generic_words | self.names.descriptive_words
+            return all(_base(w) in plain for w in self._name_words(value))
         return all(_common(w) for w in self._name_words(value))
 
     def _name_words(self, value: str) -> list[str]:
         titles = self.names.title_keys
         return [w for w in re.findall(r"[\w'’-]+", value)
                 if w[:1].isupper() and not w.isupper() and len(w.strip("'’")) > 2
-                and w.casefold() not in titles and _base(w) not in self.allow.words]
+                and w.casefold() not in titles and _base(w) not in self._current.words]
 
     def _allowed_name(self, value: str) -> bool:
         """A detected name made only of allowed words (pseudonyms, allowed names, titles,
@@ -268,7 +371,7 @@ class Gate:
         titles = self.names.title_keys
         words = [w for w in re.split(r"[\s,]+", normalise(value)) if w]
         words = [re.sub(r"('s|')$", "", w) for w in words]
-        return bool(words) and all(w in self.allow.words or w.rstrip(".") in titles
+        return bool(words) and all(w in self._current.words or w.rstrip(".") in titles
                                    for w in words)
 
     def _finding(self, segment: Segment, start: int, end: int, rule: str, kind: str,
@@ -282,6 +385,8 @@ class Gate:
         why = [f"score {score:.2f}"]
         if "recogniser" in explanation:
             why.insert(0, f"recogniser {explanation['recogniser']}")
+        elif "layer" in explanation:
+            why.insert(0, f"{rule} in {explanation['layer']}")
         elif "pattern" in explanation:
             why.insert(0, f"pattern {rule} in redaction_rules/patterns.yaml")
         if explanation.get("context"):
@@ -304,6 +409,11 @@ CITATION = re.compile(
     r"(?:(?:,|\s+and|\s*&)\s+[A-Z][\w'’-]+(?:,?\s*(?:[A-Z]\.\s*)+)?)*"
     r"(?:,?\s+et\s+al\.?)?,?\s*\(?(?:19|20)\d{2}[a-z]?\b"
 )
+
+def _cited(text: str, end: int) -> bool:
+    """An author cited as "Kingston, P. (2019)" or "... and Kingston[^9]": published work."""
+    return bool(CITATION.match(text, end)) or text.startswith("[^", end)
+
 
 PREFIXES = {"multi", "non", "co", "inter", "pre", "post", "anti", "sub", "ex", "self", "re"}
 
@@ -331,9 +441,9 @@ def _problem_finding(problem: Unreadable | Forbidden) -> Finding:
     if isinstance(problem, Unreadable):
         return Finding(problem.path, None, None, None, "", "UNREADABLE", "unreadable", "block",
                        1.0, f"cannot be read, so cannot be vouched for: {problem.message}",
-                       "artefact", "file")
+                       "artefact", "file", subject=problem.digest)
     return Finding(problem.path, None, None, None, "", "FORBIDDEN_FILE", "forbidden-file",
-                   "block", 1.0, problem.message, "artefact", "file")
+                   "block", 1.0, problem.message, "artefact", "file", subject=problem.digest)
 
 
 # -- reviewed exceptions --------------------------------------------------------------

@@ -67,12 +67,18 @@ class Segment:
 class Unreadable:
     path: str
     message: str
+    digest: str = ""  # what the file is: its content hash (or a zip member's CRC and sizes)
 
 
 @dataclass
 class Forbidden:
     path: str
     message: str
+    digest: str = ""
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -85,10 +91,17 @@ class Extraction:
     # A package repeats the same PDF in several places (each site, each bundle): what
     # was read from a file's bytes once is reused, under its new path.
     seen: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
+    # A package's own manifest.json says what it may publish (pseudonyms, chair,
+    # agencies): zip path -> those names, allowed only inside that zip.
+    publishable: dict[str, list[str]] = field(default_factory=dict)
+    # ... and which findings its chair reviewed and accepted: zip path -> fingerprints.
+    package_accepted: dict[str, dict[str, dict]] = field(default_factory=dict)
 
 
 class FileError(Exception):
-    """A top-level file the gate cannot read (the CLI exits 2)."""
+    """A command-line PATH that does not exist (the CLI exits 2: the command line is
+    wrong). A file that exists but cannot be read is an ``Unreadable`` finding instead,
+    so the other paths are still checked and the report is still complete."""
 
 
 # -- entry points -----------------------------------------------------------------------
@@ -110,14 +123,11 @@ def extract(path: Path, out: Extraction) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"{path}: cannot read: {exc.strerror}") from None
-    problem = _type_problem(path.name, data)
-    if problem:
-        raise FileError(f"{path}: {problem}")
-    before = len(out.unreadable)
+        out.checked.append(str(path))
+        out.unreadable.append(Unreadable(str(path), f"cannot read: {exc.strerror}",
+                                         f"unread:{path.name}"))
+        return
     _file(data, str(path), out, depth=0, package=False)
-    if len(out.unreadable) > before and out.unreadable[-1].path == str(path):
-        raise FileError(f"{path}: {out.unreadable.pop().message}")
 
 
 def _type_problem(name: str, data: bytes) -> str | None:
@@ -146,12 +156,14 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
     out.segments.append(Segment(display, _name_text(name), "file name"))
     if package:
         if KEY_NAME.search(name):
-            out.forbidden.append(Forbidden(display, "a key file must never be published"))
+            out.forbidden.append(Forbidden(display, "a key file must never be published",
+                                           content_digest(data)))
         elif suffix in DRAFT_SUFFIXES:
-            out.forbidden.append(Forbidden(display, f"a {suffix} draft must never be published"))
+            out.forbidden.append(Forbidden(display, f"a {suffix} draft must never be published",
+                                           content_digest(data)))
     problem = _type_problem(name, data)
     if problem:
-        out.unreadable.append(Unreadable(display, problem))
+        out.unreadable.append(Unreadable(display, problem, content_digest(data)))
         return
     if suffix in IMAGE_SUFFIXES:
         out.images.append(display)
@@ -169,7 +181,12 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
         return
     start = len(out.segments)  # this file's own name is not copied
     problems = len(out.unreadable) + len(out.forbidden)
+    unreadable = len(out.unreadable)
     _content(data, display, suffix, out, depth, package)
+    # An unreadable file is known by its bytes, so accepting one never accepts another.
+    for problem in out.unreadable[unreadable:]:
+        if problem.path == display and not problem.digest:
+            problem.digest = content_digest(data)
     if len(out.unreadable) + len(out.forbidden) == problems:
         out.seen[digest] = (start, len(out.segments), display)
 
@@ -190,13 +207,15 @@ def _content(data: bytes, display: str, suffix: str, out: Extraction, depth: int
         _marker(text, display, out, package)
         _text(text, display, out)
     else:
-        out.unreadable.append(Unreadable(display, "cannot read a file of this type"))
+        out.unreadable.append(Unreadable(display, "cannot read a file of this type",
+                                         content_digest(data)))
 
 
 def _marker(text: str, display: str, out: Extraction, package: bool) -> None:
     if REVEAL_MARKER in text:
         out.forbidden.append(Forbidden(display, "a gate report made with --reveal holds the "
-                                                "identifying text it found"))
+                                                "identifying text it found",
+                                       content_digest(text.encode("utf-8"))))
 
 
 def _name_text(name: str) -> str:
@@ -395,42 +414,82 @@ def _outline_titles(outline) -> Iterator[str]:
 
 def _zip(data: bytes, display: str, out: Extraction, depth: int) -> None:
     if depth >= MAX_DEPTH:
-        out.unreadable.append(Unreadable(display, "archives nested too deep"))
+        out.unreadable.append(Unreadable(display, "archives nested too deep",
+                                         content_digest(data)))
         return
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        out.unreadable.append(Unreadable(display, f"corrupt zip: {exc}"))
+        out.unreadable.append(Unreadable(display, f"corrupt zip: {exc}", content_digest(data)))
         return
     total = 0
     for info in infos:
-        inner = f"{display}!{info.filename}"
-        parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-        if info.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:",
-                                                                           info.filename):
-            out.unreadable.append(Unreadable(inner, "member path escapes the archive; "
-                                                    "not read"))
-            continue
         if info.is_dir():
             continue
-        if info.flag_bits & 0x1:
-            out.unreadable.append(Unreadable(inner, "encrypted zip member"))
-            continue
-        ratio = info.file_size / max(info.compress_size, 1)
+        inner = f"{display}!{info.filename}"
         total += info.file_size
-        if info.file_size > MAX_MEMBER or total > MAX_TOTAL or (
-                ratio > MAX_RATIO and info.file_size > 1024 * 1024):
-            out.unreadable.append(Unreadable(inner, "member would expand past a sane size "
-                                                    "(a zip bomb?); not read"))
+        content = _member(archive, info, inner, total, out)
+        if content is None:
+            # Not read, but its name is still checked: a member named after a person is
+            # a leak whether or not its content can be read.
+            out.checked.append(inner)
+            out.segments.append(Segment(inner, _name_text(PurePosixPath(
+                info.filename.replace("\\", "/")).name), "file name"))
             continue
-        try:
-            with archive.open(info) as handle:
-                content = handle.read(MAX_MEMBER + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
-            out.unreadable.append(Unreadable(inner, f"corrupt zip member: {exc}"))
-            continue
-        if len(content) > MAX_MEMBER:
-            out.unreadable.append(Unreadable(inner, "member expands past a sane size"))
-            continue
+        if info.filename == "manifest.json":
+            _manifest_names(content, display, out)
         _file(content, inner, out, depth + 1, package=True)
+
+
+def _manifest_names(content: bytes, display: str, out: Extraction) -> None:
+    import json
+
+    try:
+        manifest = json.loads(content.decode("utf-8"))
+    except ValueError:
+        return  # not a manifest dhr wrote: nothing is allowed from it
+    if not isinstance(manifest, dict):
+        return
+    names = manifest.get("may_publish")
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        out.publishable[display] = names
+    accepted = manifest.get("accepted_findings")
+    if isinstance(accepted, list):
+        out.package_accepted[display] = {
+            str(a["fingerprint"]): {"reason": str(a.get("reason", "")),
+                                    "accepted_by": f"{a.get('accepted_by', '')} (in the "
+                                                   "package's manifest)"}
+            for a in accepted if isinstance(a, dict) and a.get("fingerprint")}
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, inner: str, total: int,
+            out: Extraction) -> bytes | None:
+    """A member's bytes, or None (and an ``Unreadable``) when it must not be read."""
+    # A member not read is known by what the archive says of it: its CRC and sizes.
+    member = f"crc:{info.CRC:08x}:{info.file_size}:{info.compress_size}"
+    parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+    if info.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:",
+                                                                       info.filename):
+        out.unreadable.append(Unreadable(inner, "member path escapes the archive; not read",
+                                         member))
+        return None
+    if info.flag_bits & 0x1:
+        out.unreadable.append(Unreadable(inner, "encrypted zip member", member))
+        return None
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > MAX_MEMBER or total > MAX_TOTAL or (
+            ratio > MAX_RATIO and info.file_size > 1024 * 1024):
+        out.unreadable.append(Unreadable(inner, "member would expand past a sane size "
+                                                "(a zip bomb?); not read", member))
+        return None
+    try:
+        with archive.open(info) as handle:
+            content = handle.read(MAX_MEMBER + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+        out.unreadable.append(Unreadable(inner, f"corrupt zip member: {exc}", member))
+        return None
+    if len(content) > MAX_MEMBER:
+        out.unreadable.append(Unreadable(inner, "member expands past a sane size", member))
+        return None
+    return content

@@ -59,6 +59,7 @@ class NameRules:
     titles: tuple[str, ...]
     name_words: frozenset[str]
     generic_words: frozenset[str]
+    descriptive_words: frozenset[str] = frozenset()
 
     @cached_property
     def title_keys(self) -> frozenset[str]:
@@ -73,6 +74,8 @@ class NameRules:
             titles=tuple(data["titles"]),
             name_words=frozenset(w.casefold() for w in data["name_words"]),
             generic_words=frozenset(w.casefold() for w in data["generic_words"]),
+            descriptive_words=frozenset(w.casefold() for w in data.get("descriptive_words",
+                                                                       ())),
         )
 
 
@@ -211,8 +214,9 @@ class KeyMatcher:
         titles = "|".join(sorted((re.escape(t) for t in self.rules.titles), key=len,
                                  reverse=True))
         pattern = (
-            rf"(?<![\w])(?:(?P<title>(?:{titles})\.?(?:\s+\d{{2,6}})?)\s+)?"
-            rf"(?P<name>{'|'.join(alternatives)}){_SUFFIX}(?![\w])"
+            # Whole words, and "_" separates words too ("DHR_Zajac_v0.3.docx").
+            rf"(?<![^\W_])(?:(?P<title>(?:{titles})\.?(?:\s+\d{{2,6}})?)\s+)?"
+            rf"(?P<name>{'|'.join(alternatives)}){_SUFFIX}(?![^\W_])"
         )
         return re.compile(pattern, re.IGNORECASE)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from xml.sax.saxutils import escape, quoteattr
 
 from pipeline import __version__
 from pipeline.gate.engine import Finding, GateResult
 from pipeline.gate.extract import REVEAL_MARKER
+from pipeline.gate.names import common_words, fold
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -42,6 +44,38 @@ def mask(text: str) -> str:
     return "".join(out)
 
 
+class PathMask:
+    """Masks, in paths, file and member names and messages, every word the gate found
+    anywhere in the result: a file named after a person must not print that person's name
+    in a CI log. ``--reveal`` shows them."""
+
+    def __init__(self, result: GateResult, reveal: bool):
+        self.words: set[str] = set()
+        if not reveal:
+            for f in result.findings:
+                words = {w for w in re.findall(r"[^\W_]+", fold(f.text).casefold())
+                         if len(w) >= 2}
+                if not f.rule.startswith("key-"):
+                    # "briefing draft", taken for a name, need not hide the file name;
+                    # a name from the key is hidden even when it is also a word.
+                    words = {w for w in words if w not in common_words()}
+                self.words |= words
+
+    def __call__(self, value: str) -> str:
+        if not self.words:
+            return value
+        return re.sub(r"[^\W_]+", lambda m: mask(m.group()) if fold(m.group()).casefold()
+                      in self.words else m.group(), value)
+
+
+def _masked(result: GateResult, reveal: bool) -> tuple[GateResult, PathMask]:
+    """The result with every path and message masked (findings are copies)."""
+    hide = PathMask(result, reveal)
+    findings = [replace(f, path=hide(f.path), message=hide(f.message),
+                        fixed_fingerprint=f.fingerprint) for f in result.findings]
+    return GateResult(findings, [hide(p) for p in result.checked]), hide
+
+
 def _shown(finding: Finding, reveal: bool) -> str:
     return finding.text if reveal else mask(finding.text)
 
@@ -59,6 +93,7 @@ def _message(finding: Finding) -> str:
 
 
 def render(result: GateResult, fmt: str, reveal: bool = False) -> str:
+    result, _ = _masked(result, reveal)
     return {"text": text, "json": as_json, "sarif": sarif, "junit": junit,
             "github": github}[fmt](result, reveal)
 

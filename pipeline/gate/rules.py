@@ -41,7 +41,57 @@ def uk_phone(value: str) -> bool:
     return len(digits) in (10, 11) and digits.startswith("0") and digits[1] in "123789"
 
 
-VALIDATORS: dict[str, Callable[[str], bool]] = {"nhs_mod11": nhs_mod11, "uk_phone": uk_phone}
+def pesel(value: str) -> bool:
+    """Polish PESEL: 11 digits, weights 1 3 7 9 repeating, a valid month field."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if len(digits) != 11:
+        return False
+    total = sum(d * w for d, w in zip(digits[:10], (1, 3, 7, 9, 1, 3, 7, 9, 1, 3),
+                                      strict=True))
+    month = digits[2] * 10 + digits[3]
+    return (10 - total % 10) % 10 == digits[10] and month % 20 in range(1, 13)
+
+
+def romanian_cnp(value: str) -> bool:
+    """Romanian CNP: 13 digits, sex/century digit 1-8, weights 279146358279 mod 11."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if len(digits) != 13 or not 1 <= digits[0] <= 8:
+        return False
+    total = sum(d * w for d, w in zip(digits[:12], (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9),
+                                      strict=True))
+    check = total % 11
+    return (1 if check == 10 else check) == digits[12]
+
+
+def lithuanian_code(value: str) -> bool:
+    """Lithuanian asmens kodas: 11 digits, first 1-6, two-pass mod 11 check digit."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if len(digits) != 11 or not 1 <= digits[0] <= 6:
+        return False
+    first = sum(d * w for d, w in zip(digits[:10], (1, 2, 3, 4, 5, 6, 7, 8, 9, 1),
+                                      strict=True)) % 11
+    if first == 10:
+        first = sum(d * w for d, w in zip(digits[:10], (3, 4, 5, 6, 7, 8, 9, 1, 2, 3),
+                                          strict=True)) % 11
+        first = 0 if first == 10 else first
+    return first == digits[10]
+
+
+def national_id(value: str) -> bool:
+    return pesel(value) or romanian_cnp(value) or lithuanian_code(value)
+
+
+def reference(value: str) -> bool:
+    """A labelled reference: at least four digits, and not a bare year or date."""
+    digits = sum(c.isdigit() for c in value)
+    if digits < 4 or len(value) > 32:
+        return False
+    return not re.fullmatch(r"(?:19|20)\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", value)
+
+
+VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "nhs_mod11": nhs_mod11, "uk_phone": uk_phone, "national_id": national_id,
+    "reference": reference}
 
 
 @dataclass(frozen=True)
@@ -57,6 +107,7 @@ class Rule:
     context: tuple[str, ...] = ()
     context_score: float = 0.0
     window: int = 40
+    same_sentence: bool = False  # the context word must be in the match's sentence
     severity: str | None = None
     examples_find: tuple[str, ...] = ()
     examples_pass: tuple[str, ...] = ()
@@ -98,6 +149,7 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
             context=tuple(w.casefold() for w in spec.get("context", ())),
             context_score=float(spec.get("context_score", 0.0)),
             window=int(spec.get("window", 40)), severity=spec.get("severity"),
+            same_sentence=bool(spec.get("same_sentence", False)),
             examples_find=tuple(examples.get("find", ())),
             examples_pass=tuple(examples.get("pass", ())),
         ))
@@ -112,10 +164,17 @@ def apply_rules(text: str, rules: tuple[Rule, ...] | None = None) -> list[RuleHi
             value = text[span[0]:span[1]]
             score = rule.score
             if rule.validator:
-                score = rule.valid_score if VALIDATORS[rule.validator](value) else 0.0
+                if not VALIDATORS[rule.validator](value):
+                    if not rule.context or rule.valid_score <= rule.score:
+                        continue  # a labelled rule whose value fails its check
+                    score = 0.0
+                else:
+                    score = rule.valid_score
             context_word = None
             if rule.context:
                 before = text[max(0, span[0] - rule.window):span[0]].casefold()
+                if rule.same_sentence:
+                    before = re.split(r"[.!?]\s+(?=[A-Z\d])|\n\s*\n", before)[-1]
                 context_word = next((w for w in rule.context
                                      if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before)),
                                     None)

@@ -253,6 +253,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if not self._host_ok():
+            # DNS rebinding: a web page the chair visits may point its own host name at
+            # 127.0.0.1 and read the preview; such a request names that host, not ours.
+            return self._send(HTTPStatus.FORBIDDEN, "text/plain",
+                              b"refused: unknown Host\n")
         path = unquote(urlparse(self.path).path)
         if ".." in path.split("/") or "\\" in path or "//" in path:
             return self._send(HTTPStatus.FORBIDDEN, "text/plain", b"refused\n")
@@ -278,6 +283,11 @@ class _Handler(BaseHTTPRequestHandler):
                                   str(exc).encode())
             return self._send(HTTPStatus.OK, "application/pdf", data)
         return self._send(HTTPStatus.NOT_FOUND, "text/plain", b"not found\n")
+
+    def _host_ok(self) -> bool:
+        port = self.server.server_address[1]
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in (f"127.0.0.1:{port}", f"localhost:{port}")
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
         self.send_response(status)

@@ -38,6 +38,12 @@ from pipeline.common.documents import BUNDLE_FORMATS, DOCUMENTS
 from pipeline.common.errors import InputError
 from pipeline.common.fsutil import write_atomic
 from pipeline.common.templates import jinja_env
+from pipeline.publish.may_publish import (
+    ACCEPTED_FIELD,
+    MANIFEST_FIELD,
+    accepted_findings,
+    may_publish,
+)
 from pipeline.publish.sites import Site, sites_dir
 
 DRAFT_SUFFIX = "draft-not-for-publication"
@@ -159,6 +165,8 @@ def _manifest(case: Case, target: str, files: list[dict], published: str, review
         "guidance": GUIDANCE,
         "publication_date": published,
         "review_page_by": review,
+        MANIFEST_FIELD: may_publish(case),
+        ACCEPTED_FIELD: accepted_findings(case),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 

@@ -166,7 +166,8 @@ def _pdf_form() -> bytes:
 
 
 def hostile_top_level(folder: Path) -> list[tuple[str, Path]]:
-    """Files that, given directly to `dhr check`, must exit 2 with one clear line."""
+    """Files that, given directly to `dhr check`, must each be one blocking "unreadable"
+    finding (exit 1), with the other paths still checked."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "encrypted.pdf": _encrypted(),
