@@ -36,7 +36,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".yaml", ".yml", ".csv", ".json", ".xml",
                  ".sarif", ".css"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".emf", ".wmf",
+                  ".bmp", ".tif", ".tiff"}
 DRAFT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".md", ".markdown", ".pages"}
 KEY_NAME = re.compile(r"(^|[-_.])key([-_.].*)?\.ya?ml$", re.I)
 SKIP_IN_REVIEW = {"gate-accepted.yaml"}
@@ -126,6 +127,8 @@ def _type_problem(name: str, data: bytes) -> str | None:
         return "named .pdf but is not a PDF"
     if suffix == ".zip" and not data.startswith(b"PK"):
         return "named .zip but is not a zip archive"
+    if suffix == ".docx" and not data.startswith(b"PK"):
+        return "named .docx but is not a Word document"
     if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
         if data.startswith((b"%PDF", b"PK\x03\x04")):
             return f"named {suffix} but is a {'PDF' if data.startswith(b'%PDF') else 'zip'}"
@@ -173,6 +176,8 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
         return
     if suffix == ".zip":
         _zip(data, display, out, depth)
+    elif suffix == ".docx":
+        _docx(data, display, out, depth)
     elif suffix in HTML_SUFFIXES:
         text = data.decode("utf-8")
         _marker(text, display, out, package)
@@ -360,6 +365,34 @@ def _outline_titles(outline) -> Iterator[str]:
             yield from _outline_titles(item)
         else:
             yield str(getattr(item, "title", "") or "")
+
+
+# -- Word ---------------------------------------------------------------------------------
+
+def _docx(data: bytes, display: str, out: Extraction, depth: int) -> None:
+    """A .docx through ``pipeline.gate.docx``; its embedded files are read in turn."""
+    from pipeline.gate.docx import NotWord, read_docx
+
+    try:
+        word = read_docx(data)
+    except NotWord as exc:
+        out.unreadable.append(Unreadable(display, str(exc)))
+        return
+    for piece in word.pieces:
+        starts = ([0] + [i + 1 for i, c in enumerate(piece.text) if c == "\n"]
+                  if "\n" in piece.text else None)
+        out.segments.append(Segment(display, piece.text, piece.where, line=piece.paragraph,
+                                    line_starts=starts if piece.paragraph else None))
+    for link in word.links:
+        _url_view(link.text, display, out, link.paragraph, where=link.where)
+    for problem in word.problems:
+        out.unreadable.append(Unreadable(display, problem))
+    for name, content in word.embedded:
+        if depth >= MAX_DEPTH:
+            out.unreadable.append(Unreadable(f"{display}!{name}", "embedded too deep"))
+            continue
+        # Embedded files are read, not judged as published files: the .docx itself is.
+        _file(content, f"{display}!{name}", out, depth + 1, package=False)
 
 
 # -- zip ----------------------------------------------------------------------------------
