@@ -11,7 +11,6 @@ the case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import unquote, urlparse
 
 from markdown_it import MarkdownIt
@@ -29,6 +28,7 @@ from pipeline.report.md import (
     without_notes_list,
 )
 from pipeline.report.md.errors import line_of
+from pipeline.report.profile import catalogue_for, load_profile
 from pipeline.report.structure import Outline, outline
 
 
@@ -46,22 +46,25 @@ class RenderedReport:
     outline: Outline
 
 
-@cache
 def catalogue() -> Catalogue:
-    return Catalogue.load(report_templates() / "sections.yaml")
+    """The default structure profile; a review's own is ``profile.catalogue_for(case)``."""
+    return load_profile()
 
 
 def parse_report(case: Case) -> ParsedReport:
     from pipeline.common.fsutil import read_text
 
     source = read_text(case.report_path)
-    md = make_parser(catalogue())
+    sections = catalogue_for(case)
+    md = make_parser(sections)
     try:
         tokens = md.parse(source, {})
     except MarkdownError as exc:
         raise InputError.at(case.report_path, exc.line, exc.message) from None
     _check_images(case, tokens)
-    return ParsedReport(md, tokens, outline(tokens))
+    parsed = ParsedReport(md, tokens, outline(tokens))
+    parsed.outline.catalogue = sections
+    return parsed
 
 
 def _check_images(case: Case, tokens: list[Token]) -> None:
