@@ -313,6 +313,50 @@ def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> N
         server.shutdown()
 
 
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE_DIR")
+@click.option("--id", "review_id", help="The review's id (default: from the folder name).")
+@click.option("--type", "review_type", type=click.Choice(["DHR", "DARDR"]), default="DHR",
+              show_default=True, help="Domestic Homicide Review, or its 2024 Act name.")
+def new(case_dir: Path, review_id: str | None, review_type: str) -> None:
+    """Start a review: CASE_DIR with case.yaml, report.md and action-plan.yaml that
+    validate at once, every field and section explained. Never overwrites anything."""
+    from pipeline.case.new import new_review
+
+    for path in new_review(case_dir, review_id, review_type):
+        click.echo(f"wrote      {path}")
+    click.echo(f"Next: fill in {case_dir / 'case.yaml'} (replace every [placeholder]), "
+               f"then `dhr validate {case_dir}`; or bring a Word draft in with "
+               f"`dhr import DRAFT.docx {case_dir} --force`.")
+
+
+@main.command("import")
+@click.argument("docx_path", type=click.Path(path_type=Path), metavar="FILE.docx")
+@click.argument("case_dir", type=CASE, metavar="CASE_DIR")
+@click.option("--force", is_flag=True, help="Replace an existing report.md.")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept every tracked insertion and deletion; keep comments as <!-- --> "
+                   "notes. Without it a draft with either is refused, with a list.")
+@click.option("--key", "key_path", type=click.Path(path_type=Path),
+              help="The confidential key (default: $DHR_KEY): pseudonymise and gate the "
+                   "imported draft at once.")
+@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the pseudonymised copy (with --key).")
+@click.pass_context
+def import_(ctx: click.Context, docx_path: Path, case_dir: Path, force: bool,
+            accept_changes: bool, key_path: Path | None, out_root: Path) -> None:
+    """Turn a chair's Word draft into CASE_DIR/report.md (and its pictures into
+    CASE_DIR/images/). Prints how each heading was matched to a Home Office section."""
+    from pipeline.case.key import resolve_key_path
+    from pipeline.importer.cli import import_command
+
+    import_command(docx_path, case_dir, force, accept_changes, click.echo)
+    key_file = resolve_key_path(key_path)
+    if key_file is not None and (case_dir / "case.yaml").is_file():
+        ctx.invoke(pseudonymise, case_dir=case_dir, key_path=key_file, out_root=out_root,
+                   reveal=False)
+
+
 def run() -> None:  # pragma: no cover - console entry point for python -m
     sys.exit(main())
 

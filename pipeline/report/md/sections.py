@@ -28,6 +28,7 @@ class SectionSpec:
     title: str
     numbered: bool
     synonyms: tuple[str, ...]
+    prompt: str = ""  # what the section covers, for a new review's report.md
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Catalogue:
         return cls(
             sections=tuple(
                 SectionSpec(s["key"], s["title"], s.get("numbered", True),
-                            tuple(s.get("synonyms", ())))
+                            tuple(s.get("synonyms", ())), s.get("prompt", ""))
                 for s in data["sections"]
             ),
             appendix_prefix=data["appendix_prefix"],
