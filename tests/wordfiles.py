@@ -281,3 +281,26 @@ def planted(path: Path, place: str, name: str) -> Path:
                   else {"notes.txt": f"Notes about {name}".encode()}
                   if place == "embedded_content" else None),
     )
+
+
+def headed(path: Path, headings: list[str], merged: bool = False, alt: str | None = "A map",
+           cover: bool = False) -> Path:
+    """A short draft with the given level-1 headings, one paragraph under each; with
+    ``merged`` a table with merged cells, with ``alt=None`` a picture without alt text, with
+    ``cover`` a title and contents before the first heading."""
+    document = docx.Document()
+    core(document, author="Records Office", last="Records Office")
+    if cover:
+        document.add_paragraph("Overview report into the death of Zoe", style="Title")
+        document.add_paragraph("Contents")
+    for heading in headings:
+        document.add_heading(heading, level=1)
+        document.add_paragraph(f"Text under {heading.lower()}.")
+    if merged:
+        table = document.add_table(rows=3, cols=3)
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                cell.text = f"r{r}c{c}"
+        table.cell(1, 0).merge(table.cell(1, 1))
+    picture(document, alt)
+    return finish(document, path)
