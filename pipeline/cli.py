@@ -84,11 +84,24 @@ def validate(case_dir: Path) -> None:
 def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: Path | None,
           reveal: bool) -> None:
     """Pseudonymise (with a key), validate and render the overview report (HTML, PDF)."""
-    from pipeline.build.stages import build_report
+    from pipeline.build.stages import build_report, validate_case
     from pipeline.case.key import resolve_key_path
+    from pipeline.pseudonymise.origin import remap_error, to_chair
 
-    result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
-                          key_path=resolve_key_path(key_path), reveal=reveal)
+    key_file = resolve_key_path(key_path)
+    if key_file is None:
+        click.echo("note: no key (--key or $DHR_KEY): nothing was pseudonymised; the "
+                   "outputs show the text as written", err=True)
+    try:
+        result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
+                              key_path=key_file, reveal=reveal)
+    except DhrError as exc:
+        raise remap_error(exc, case_dir, out_root) from None
+    # validate's warnings, for what was built (the pseudonymised copy, with a key), shown
+    # where the chair can act on them
+    _, problems = validate_case(result.case.folder)
+    for warning in to_chair([p for p in problems if p.warning], result.case.folder, case_dir):
+        click.echo(str(warning), err=True)
     for path in result.built:
         click.echo(f"built      {path}")
     for path in result.unchanged:
@@ -147,10 +160,13 @@ def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: 
 @click.option("--accepted", "accepted_path", type=click.Path(path_type=Path),
               help="Reviewed exceptions (default: gate-accepted.yaml in a review folder).")
 @click.option("--no-ner", is_flag=True, help="Skip the NER pass (key and patterns only).")
+@click.option("--out", "out_root", type=click.Path(path_type=Path),
+              help="Build folder whose .cache/ keeps name-recognition results (default: "
+                   "build/ in the review folder checked; none kept for loose files).")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
           case_dir: Path | None, fmt: str, output: Path | None, reveal: bool,
-          accepted_path: Path | None, no_ner: bool) -> None:
+          accepted_path: Path | None, no_ner: bool, out_root: Path | None) -> None:
     """Redaction gate: find identifying details in drafts and in what will be published.
 
     Exit 0 when nothing blocks, 1 when something does, 2 for unreadable input.
@@ -173,7 +189,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
                       [r / ACCEPTED_FILE for r in reviews]):
         if accepted_path or candidate.is_file():
             accepted.update(load_accepted(candidate))
-    cache = None if no_ner else NerCache(default_cache_path())
+    cache = None if no_ner else NerCache(_check_cache(out_root, reviews, default_cache_path))
     result = Gate(key, allow, ner=not no_ner, ner_cache=cache).check(paths, accepted)
     if cache:
         cache.save()
@@ -184,6 +200,18 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
     else:
         click.echo(report, nl=False)
     ctx.exit(1 if result.blocking else 0)
+
+
+def _check_cache(out_root: Path | None, reviews: list[Path], default) -> Path | None:
+    """The NER cache of ``dhr check``: under --out, else the review's build/, never the
+    folder the command happens to run from ($DHR_CACHE_DIR still wins, for benchmarks)."""
+    import os
+
+    if os.environ.get("DHR_CACHE_DIR"):
+        return default()
+    if out_root is not None:
+        return out_root / ".cache" / "ner.json"
+    return reviews[0] / "build" / ".cache" / "ner.json" if reviews else None
 
 
 @main.command()

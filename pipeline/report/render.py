@@ -55,6 +55,10 @@ def parse_report(case: Case) -> ParsedReport:
     from pipeline.common.fsutil import read_text
 
     source = read_text(case.report_path)
+    if not source.strip():
+        # Refused before anything is written, so the last good outputs stay as they were.
+        raise InputError.at(case.report_path, 1, "the report is empty; nothing was built "
+                            "(write it, or start from `dhr new` or `dhr import`)")
     sections = catalogue_for(case)
     md = make_parser(sections)
     try:
