@@ -114,3 +114,19 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "#1d70b8").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_names_copied_from_another_review_are_errors(minimal: Path):
+    replace("case.yaml", "publication:\n", "briefing:\n  background: |-\n"
+            "    Zoe was 30. Anna's story had every warning sign.\n"
+            "form:\n  incident:\n    location: Residential location\n"
+            "publication:\n")(minimal)
+    replace("report.md", "An overview.", "::: summary\nLeo saw what happened.\n:::")(minimal)
+    result = run("validate", minimal)
+    assert result.exit_code == 1, result.output
+    found = lines(result, minimal)
+    assert "case.yaml:42: 'Anna' in briefing.background is a pseudonym of review " \
+           "example-dhr-anna, not of this one; text copied from another review?" in found
+    assert any(line.startswith("report.md:73: 'Leo' in the executive summary is a pseudonym "
+                               "of review example-dhr-anna") for line in found), found
+    assert not any("'Zoe'" in line for line in found)

@@ -8,7 +8,8 @@ of the profile's order (a warning, with the expected order); an equality and div
 section that skips a protected characteristic; a recommendation without an action-plan
 row, or a row for a recommendation that does not exist; and the writing warnings of
 ``pipeline.report.writing`` (typed numbers, skipped heading levels, uncaptioned tables,
-images without alt text).
+images without alt text); and names copied from another review
+(``pipeline.report.borrowed``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from markdown_it.token import Token
 
 from pipeline.case.folder import Case
 from pipeline.common.errors import Problem
+from pipeline.report.borrowed import borrowed_names
 from pipeline.report.md import Catalogue
 from pipeline.report.md.errors import line_of
 from pipeline.report.writing import writing_warnings
@@ -192,7 +194,7 @@ def check(doc: Outline, case: Case, catalogue: Catalogue, report: Path) -> list[
             problems.append(Problem(case.action_plan_path, action.line,
                                     f"action for recommendation {action.recommendation}, but the "
                                     f"report has {len(doc.recommendations)} recommendation(s)"))
-    return problems + writing_warnings(doc.tokens, report)
+    return problems + borrowed_names(case, doc) + writing_warnings(doc.tokens, report)
 
 
 def _end_line(report: Path) -> int | None:
