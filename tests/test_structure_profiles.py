@@ -102,6 +102,9 @@ def test_typed_numbers_skipped_levels_uncaptioned_tables_and_missing_alt_are_war
                for line in found), found
     assert "report.md:66: warning: table without a caption; write 'Table: what it shows' " \
            "on the line above it" in found
+    assert "report.md:74: warning: image 'map.png' is not copied into build/: the PDFs " \
+           "include it, but report.html only links to it in the review folder, so the HTML " \
+           "shows nothing once published" in found
     assert "report.md:74: warning: image without alt text; write ![what it shows](file)" \
            in found
 

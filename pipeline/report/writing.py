@@ -3,8 +3,9 @@
 Takes the parsed report's tokens and its path; produces ``Problem`` warnings (never
 errors), each with its line: a paragraph or subheading that starts with a number the chair
 typed ("2.1 ...", "a) ...", which the renderer's own numbering would print as "3.4 2.1 ..."),
-a heading that skips a level (# then ###), a table without a ``Table:`` caption, and an
-image without alt text (rendered as decorative, which hides it from screen readers).
+a heading that skips a level (# then ###), a table without a ``Table:`` caption, an
+image without alt text (rendered as decorative, which hides it from screen readers), and
+an image the build does not copy beside the HTML.
 """
 
 from __future__ import annotations
@@ -45,9 +46,15 @@ def writing_warnings(tokens: list[Token], report: Path) -> list[Problem]:
                                     warning=True))
         if token.type == "inline":
             for child in token.children or []:
-                if child.type == "image" and not child.children and not child.content:
+                if child.type != "image":
+                    continue
+                if not child.children and not child.content:
                     problems.append(Problem(report, line, "image without alt text; write "
                                             "![what it shows](file)", warning=True))
+                problems.append(Problem(
+                    report, line, f"image '{child.attrGet('src')}' is not copied into build/: "
+                    "the PDFs include it, but report.html only links to it in the review "
+                    "folder, so the HTML shows nothing once published", warning=True))
     return problems
 
 
