@@ -183,3 +183,13 @@ def test_an_existing_report_is_not_replaced_without_force(tmp_path, review):
     assert result.stderr.splitlines() == [
         f"{review / 'report.md'}: already exists; give --force to replace it with the import "
         "of draft.docx"]
+
+
+def test_hidden_text_is_said_to_be_imported_as_visible_text(tmp_path, review):
+    draft = planted(tmp_path / "draft.docx", "hidden", "Sarah Whitfield")
+    result = run("import", draft, review, "--force")
+    assert result.exit_code == 0, result.output
+    assert f"{draft}: warning: hidden text in Word paragraph 2 ('S**** W********') is " \
+           "imported as visible text: delete it from report.md if it must not be published" \
+           in result.stderr.splitlines()
+    assert "Sarah Whitfield" not in result.output

@@ -4,11 +4,12 @@ Takes a .docx and a review folder; produces ``report.md`` (written atomically) a
 pictures the draft holds in ``images/``, and an ``Imported`` record of what it did: each
 level-1 heading and the Home Office section it was matched to (exact, synonym, the
 review's own mapping, a close match, or none), typed numbers stripped, merged table
-cells, images without alt text, and the document properties that name people (reported,
-never copied). Tracked changes and comments are never silently accepted or dropped: unless
-``accept_changes`` is given the import is refused with a list of them (paragraph, kind,
-author masked). The conversion is pandoc's (``pipeline.importer.pandoc``), its tree written
-as report Markdown by ``pipeline.importer.writer``. The same .docx gives the same bytes.
+cells, images without alt text, hidden text (pandoc imports it as visible text, so it is
+said), and the document properties that name people (reported, never copied). Tracked
+changes and comments are never silently accepted or dropped: unless ``accept_changes`` is
+given the import is refused with a list of them (paragraph, kind, author masked). The
+conversion is pandoc's (``pipeline.importer.pandoc``), its tree written as report
+Markdown by ``pipeline.importer.writer``. The same .docx gives the same bytes.
 """
 
 from __future__ import annotations
@@ -165,6 +166,12 @@ def _notes(source: Path, written, data: bytes) -> list[Problem]:
         notes.append(Problem(source, None, f"{written.deep} heading(s) below level 3 "
                              "written as level 3", warning=True))
     for piece in read_docx(data).pieces:
+        if piece.where == "Word body: hidden text":
+            notes.append(Problem(source, None, f"hidden text in Word paragraph "
+                                 f"{piece.paragraph} ('{mask(piece.text.strip())}') is "
+                                 "imported as visible text: delete it from report.md if it "
+                                 "must not be published", warning=True))
+            continue
         name = piece.where.rsplit(" ", 1)[-1]
         if piece.where.startswith(("Word core property", "Word app property",
                                    "Word attachedTemplate")) and (
