@@ -149,23 +149,22 @@ def check(doc: Outline, case: Case, catalogue: Catalogue, report: Path) -> list[
                                     f"Home Office order puts it before '{before}' (expected "
                                     f"order: {'; '.join(expected)})", warning=True))
         last_index = max(last_index, index)
-    essential = {key for group in catalogue.essential for key in group}
-    satisfied = {key for group in catalogue.essential if any(k in seen for k in group)
-                 for key in group}
+    groups = {key: group for group in catalogue.essential for key in group}
     end_line = _end_line(report)
     for index, key in enumerate(order):
         if key in seen:
             continue
+        group = groups.get(key, ())
+        if any(k in seen for k in group) or (group and group[0] != key):
+            continue  # another section of its group tells the same part, or is named
         after = next((seen[k] for k in order[index + 1:] if k in seen), None)
-        required = key in essential and key not in satisfied
-        if key in essential and not required:
-            continue  # another section of its group tells the same part
-        kind = "essential section" if required else "section"
+        others = "".join(f" or '{titles[k]}'" for k in group[1:])
         problems.append(Problem(report, after.line if after else end_line,
-                                f"missing {kind} '{titles[key]}'"
+                                f"missing {'essential ' if group else ''}section "
+                                f"'{titles[key]}'{others}"
                                 + (f" (it goes before '{after.title}')" if after else
                                    " (it goes at the end, before any appendix)"),
-                                warning=not required))
+                                warning=not group))
 
     equality = seen.get("equality")
     if equality is not None:
