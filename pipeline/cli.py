@@ -89,9 +89,6 @@ def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: P
     from pipeline.pseudonymise.origin import remap_error, to_chair
 
     key_file = resolve_key_path(key_path)
-    if key_file is None:
-        click.echo("note: no key (--key or $DHR_KEY): nothing was pseudonymised; the "
-                   "outputs show the text as written", err=True)
     try:
         result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
                               key_path=key_file, reveal=reveal)
@@ -102,6 +99,9 @@ def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: P
     _, problems = validate_case(result.case.folder)
     for warning in to_chair([p for p in problems if p.warning], result.case.folder, case_dir):
         click.echo(str(warning), err=True)
+    if key_file is None:
+        click.echo("note: no key (--key or $DHR_KEY): nothing was pseudonymised; the "
+                   "outputs show the text as written", err=True)
     for path in result.built:
         click.echo(f"built      {path}")
     for path in result.unchanged:
