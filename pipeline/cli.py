@@ -383,6 +383,9 @@ def import_(ctx: click.Context, docx_path: Path, case_dir: Path, force: bool,
     if key_file is not None and (case_dir / "case.yaml").is_file():
         ctx.invoke(pseudonymise, case_dir=case_dir, key_path=key_file, out_root=out_root,
                    reveal=False)
+    elif key_file is not None:
+        click.echo(f"note: {case_dir} has no case.yaml, so the import was not pseudonymised "
+                   f"or gated; start the review with `dhr new`, then import again", err=True)
 
 
 def run() -> None:  # pragma: no cover - console entry point for python -m
