@@ -66,9 +66,8 @@ eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, 
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
 
 check: $(READY) ## Build, then run the redaction gate on a review and every file rendered from it
-	$(BIN)/dhr build $(CASE)
-	@out=build/$$($(BIN)/python -c "import yaml; print(yaml.safe_load(open('$(CASE)/case.yaml'))['id'])"); \
-	  set -x; $(BIN)/dhr check $(CASE) $$out/*.html $$out/*.pdf $$out/*.csv $$(ls -d $$out/*.txt $$out/form 2>/dev/null) --case $(CASE) --key $(KEY)
+	$(BIN)/dhr build $(CASE) --key $(KEY)
+	$(BIN)/dhr check $(CASE) $$($(BIN)/dhr outputs $(CASE)) --case $(CASE) --key $(KEY)
 
 preview: $(READY) ## Live preview for a chair: make preview CASE=path [KEY=path] [PORT=8000]
 	$(BIN)/dhr preview $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) --port $(or $(PORT),8000)

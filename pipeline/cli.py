@@ -17,6 +17,34 @@ from pipeline import __version__
 from pipeline.common.errors import CheckFailed, DhrError
 
 CASE = click.Path(path_type=Path)
+# --out names a folder: a file there is a usage error (exit 2), never an internal one.
+OUT_DIR = click.Path(path_type=Path, file_okay=False)
+
+
+def key_option(purpose: str):
+    return click.option("--key", "key_path", type=click.Path(path_type=Path, dir_okay=False),
+                        help=f"The confidential key (default: $DHR_KEY){purpose}.")
+
+
+def out_option(f):
+    return click.option("--out", "out_root", type=OUT_DIR, default=Path("build"),
+                        show_default=True,
+                        help="Folder for build outputs (one subfolder per review).")(f)
+
+
+def reveal_option(purpose: str = "Show real names in messages (local use only)."):
+    return click.option("--reveal", is_flag=True, help=purpose)
+
+
+def force_option(f):
+    return click.option("--force", is_flag=True, help="Rebuild even if unchanged.")(f)
+
+
+def _print_built(result) -> None:
+    for label, paths in (("built", result.built), ("unchanged", result.unchanged),
+                         ("removed", result.removed)):
+        for path in paths:
+            click.echo(f"{label:<10} {path}")
 # Neither "check failed" (1) nor "bad input" (2): CI must not mistake a crash for either.
 INTERNAL_ERROR = 3
 
@@ -74,16 +102,16 @@ def validate(case_dir: Path) -> None:
 
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for build outputs (one subfolder per review).")
-@click.option("--force", is_flag=True, help="Rebuild every stage, even if unchanged.")
-@click.option("--no-pdf", is_flag=True, help="Stop after the HTML (quicker while drafting).")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY): pseudonymise first.")
-@click.option("--reveal", is_flag=True, help="Show real names in messages (local use only).")
+@out_option
+@force_option
+@click.option("--no-pdf", is_flag=True,
+              help="Stop after the HTML (quicker while drafting); PDFs and the form and "
+                   "briefing that are out of date are removed, never left stale.")
+@key_option(": pseudonymise first")
+@reveal_option()
 def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: Path | None,
           reveal: bool) -> None:
-    """Pseudonymise (with a key), validate and render the overview report (HTML, PDF)."""
+    """Pseudonymise (with a key), validate and render the publication set (HTML, PDF)."""
     from pipeline.build.stages import build_report, validate_case
     from pipeline.case.key import resolve_key_path
     from pipeline.pseudonymise.origin import remap_error, to_chair
@@ -102,27 +130,33 @@ def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: P
     if key_file is None:
         click.echo("note: no key (--key or $DHR_KEY): nothing was pseudonymised; the "
                    "outputs show the text as written", err=True)
-    for path in result.built:
-        click.echo(f"built      {path}")
-    for path in result.unchanged:
-        click.echo(f"unchanged  {path}")
+    _print_built(result)
 
 
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY).")
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for build outputs.")
-@click.option("--reveal", is_flag=True,
-              help="Show real names in the log and messages (local use only).")
+@out_option
+def outputs(case_dir: Path, out_root: Path) -> None:
+    """List every file the build writes for a review, one per line (for the gate)."""
+    from pipeline.build.stages import outputs as build_outputs
+
+    for path in build_outputs(case_dir, out_root):
+        click.echo(str(path))
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@key_option("")
+@out_option
+@reveal_option("Show real names in the log and messages (local use only).")
 def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: bool) -> None:
     """Replace every real name, place and term from the key with its pseudonym.
 
     Writes build/<id>/source/ (never over the source) and pseudonymise-log.txt, then runs
     the redaction gate on the result. Ambiguities are reported, not guessed (exit 1).
     """
-    from pipeline.build.stages import BuildResult, Stamps, pseudonymise_stage
+    from pipeline.build.graph import Stamps
+    from pipeline.build.stages import BuildResult, pseudonymise_stage
     from pipeline.case.folder import load_case
     from pipeline.case.key import ENV_VAR, resolve_key_path
     from pipeline.common.errors import InputError
@@ -144,55 +178,39 @@ def pseudonymise(case_dir: Path, key_path: Path | None, out_root: Path, reveal: 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="PATH...")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY). Without it only patterns and "
-                   "NER run.")
+@key_option(". Without it only patterns and NER run")
 @click.option("--case", "case_dir", type=click.Path(path_type=Path),
               help="A review folder whose pseudonyms, chair and agencies may be published "
                    "(automatic when a PATH is a review folder).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit",
                                                     "github"]), default="text",
               show_default=True)
-@click.option("--output", type=click.Path(path_type=Path),
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to FILE instead of standard output.")
-@click.option("--reveal", is_flag=True,
-              help="Show the identifying text found (local use only; never in CI logs).")
+@reveal_option("Show the identifying text found (local use only; never in CI logs).")
+@out_option
 @click.option("--accepted", "accepted_path", type=click.Path(path_type=Path),
               help="Reviewed exceptions (default: gate-accepted.yaml in a review folder).")
 @click.option("--no-ner", is_flag=True, help="Skip the NER pass (key and patterns only).")
-@click.option("--out", "out_root", type=click.Path(path_type=Path),
-              help="Build folder whose .cache/ keeps name-recognition results (default: "
-                   "build/ in the review folder checked; none kept for loose files).")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
           case_dir: Path | None, fmt: str, output: Path | None, reveal: bool,
-          accepted_path: Path | None, no_ner: bool, out_root: Path | None) -> None:
+          accepted_path: Path | None, no_ner: bool, out_root: Path) -> None:
     """Redaction gate: find identifying details in drafts and in what will be published.
 
     Exit 0 when nothing blocks, 1 when something does, 2 for unreadable input.
     """
     from pipeline.case.key import load_key, resolve_key_path
     from pipeline.common.fsutil import write_atomic
-    from pipeline.gate.engine import ACCEPTED_FILE, Gate, load_accepted, review_allow
-    from pipeline.gate.ner import NerCache, default_cache_path
     from pipeline.gate.output import render, summary
+    from pipeline.gate.setup import gate_for
 
     key_file = resolve_key_path(key_path)
-    key = load_key(key_file) if key_file else None
-    reviews = [p for p in paths if (p / "case.yaml").is_file()]
-    allow = [name for review in reviews for name in review_allow(review, sources=True)]
-    if case_dir:
-        allow += review_allow(case_dir)
-        reviews.append(case_dir)
-    accepted: dict[str, dict] = {}
-    for candidate in ([accepted_path] if accepted_path else
-                      [r / ACCEPTED_FILE for r in reviews]):
-        if accepted_path or candidate.is_file():
-            accepted.update(load_accepted(candidate))
-    cache = None if no_ner else NerCache(_check_cache(out_root, reviews, default_cache_path))
-    result = Gate(key, allow, ner=not no_ner, ner_cache=cache).check(paths, accepted)
-    if cache:
-        cache.save()
+    gate = gate_for([p for p in paths if (p / "case.yaml").is_file()],
+                    [case_dir] if case_dir else [],
+                    key=load_key(key_file) if key_file else None, out_root=out_root,
+                    accepted_path=accepted_path, ner=not no_ner)
+    result = gate.check(paths)
     report = render(result, fmt, reveal)
     if output:
         write_atomic(output, report)
@@ -202,22 +220,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], key_path: Path | None,
     ctx.exit(1 if result.blocking else 0)
 
 
-def _check_cache(out_root: Path | None, reviews: list[Path], default) -> Path | None:
-    """The NER cache of ``dhr check``: under --out, else the review's build/, never the
-    folder the command happens to run from ($DHR_CACHE_DIR still wins, for benchmarks)."""
-    import os
-
-    if os.environ.get("DHR_CACHE_DIR"):
-        return default()
-    if out_root is not None:
-        return out_root / ".cache" / "ner.json"
-    return reviews[0] / "build" / ".cache" / "ner.json" if reviews else None
-
-
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE", required=False)
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for build outputs.")
+@out_option
 @click.option("--read", "read_path", type=click.Path(path_type=Path), metavar="FILE.pdf",
               help="Read a filled (possibly hand-corrected) form back as YAML on stdout.")
 def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
@@ -234,60 +239,54 @@ def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
 
         click.echo(read_pdf(read_path), nl=False)
         return
+    from pipeline.build.stages import build_one
     from pipeline.case.folder import load_case
     from pipeline.form.answers import collect
-    from pipeline.form.pdf import build_form
 
-    case = load_case(case_dir)
-    _, warnings = collect(case)
+    _, warnings = collect(load_case(case_dir))
     for warning in warnings:
         click.echo(str(warning), err=True)
-    files, _ = build_form(case, out_root / case.id, force=True)
-    for path in files:
+    result = build_one("form", case_dir, out_root, force=True)
+    for path in result.built:
         click.echo(f"built      {path}")
 
 
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for build outputs.")
+@out_option
 @click.option("--draft", is_flag=True,
               help="Write the text, empty parts drafted from the report, to "
                    "build/<id>/briefing-draft.yaml for editing; build nothing else.")
-@click.option("--force", is_flag=True, help="Rebuild even if unchanged.")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY): pseudonymise first.")
+@force_option
+@key_option(": pseudonymise first")
 def briefing(case_dir: Path, out_root: Path, draft: bool, force: bool,
              key_path: Path | None) -> None:
     """7-minute briefing: build/<id>/briefing.pdf, .html, .txt and the fillable
     briefing-action-plan.pdf, from case.yaml's briefing: section and the report."""
-    from pipeline.briefing.briefing import run as run_briefing
+    from pipeline.build.stages import build_one, draft_briefing
     from pipeline.case.key import resolve_key_path
 
-    result = run_briefing(case_dir, out_root, draft=draft, force=force,
-                          key_path=resolve_key_path(key_path))
-    if result.briefing is not None:
-        for part in result.briefing.parts:
-            source = ("empty: write it" if not part.words else
-                      "drafted from the report" if part.drafted else "from case.yaml")
-            click.echo(f"{part.number} {part.label}: {part.words} word(s), {source}")
-        click.echo(f"wrote      {result.files[0]} (edit it, then copy it into case.yaml)")
+    key_file = resolve_key_path(key_path)
+    if not draft:
+        _print_built(build_one("briefing", case_dir, out_root, force, key_file))
         return
-    for path in result.files:
-        click.echo(f"{'built' if result.written else 'unchanged':<10} {path}")
+    path, drafted = draft_briefing(case_dir, out_root, key_file)
+    for part in drafted.parts:
+        source = ("empty: write it" if not part.words else
+                  "drafted from the report" if part.drafted else "from case.yaml")
+        click.echo(f"{part.number} {part.label}: {part.words} word(s), {source}")
+    click.echo(f"wrote      {path} (edit it, then copy it into case.yaml)")
 
 
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY): pseudonymise and gate with it.")
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for build outputs.")
+@key_option(": pseudonymise and gate with it")
+@out_option
 @click.option("--draft", is_flag=True,
               help="Build draft packages (DRAFT – NOT FOR PUBLICATION) even if gates are open.")
 @click.option("--or-draft", is_flag=True,
               help="Build release packages if every gate is closed, draft ones otherwise.")
-@click.option("--reveal", is_flag=True, help="Show real names in messages (local use only).")
+@reveal_option()
 def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
             or_draft: bool, reveal: bool) -> None:
     """Build the Kent and Medway site packages and the submission bundles.
@@ -295,8 +294,8 @@ def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
     Refuses a publishable package while a gate before release is open (exit 1, listing
     each gate and what to record). The redaction gate runs on the finished zips.
     """
+    from pipeline.build.package import package_case
     from pipeline.case.key import resolve_key_path
-    from pipeline.publish.package import package_case
 
     result = package_case(case_dir, out_root, resolve_key_path(key_path), draft=draft,
                           or_draft=or_draft, reveal=reveal)
@@ -316,9 +315,9 @@ def package(case_dir: Path, key_path: Path | None, out_root: Path, draft: bool,
 
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY): its names are highlighted.")
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@key_option(": its names are highlighted")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1.")
 @click.option("--no-ner", is_flag=True, help="Skip the slower name-recognition pass.")
 def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> None:
     """Serve a live preview of the rendered draft on 127.0.0.1, with the gate's findings.
@@ -349,7 +348,7 @@ def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> N
 def new(case_dir: Path, review_id: str | None, review_type: str) -> None:
     """Start a review: CASE_DIR with case.yaml, report.md and action-plan.yaml that
     validate at once, every field and section explained. Never overwrites anything."""
-    from pipeline.case.new import new_review
+    from pipeline.importer.new import new_review
 
     for path in new_review(case_dir, review_id, review_type):
         click.echo(f"wrote      {path}")
@@ -365,11 +364,8 @@ def new(case_dir: Path, review_id: str | None, review_type: str) -> None:
 @click.option("--accept-changes", is_flag=True,
               help="Accept every tracked insertion and deletion; keep comments as <!-- --> "
                    "notes. Without it a draft with either is refused, with a list.")
-@click.option("--key", "key_path", type=click.Path(path_type=Path),
-              help="The confidential key (default: $DHR_KEY): pseudonymise and gate the "
-                   "imported draft at once.")
-@click.option("--out", "out_root", type=click.Path(path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the pseudonymised copy (with --key).")
+@key_option(": pseudonymise and gate the imported draft at once")
+@out_option
 @click.pass_context
 def import_(ctx: click.Context, docx_path: Path, case_dir: Path, force: bool,
             accept_changes: bool, key_path: Path | None, out_root: Path) -> None:

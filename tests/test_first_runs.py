@@ -1,7 +1,6 @@
 """Clearer first runs: a build without a key says so once; validate's warnings are shown
-by build; errors in the pseudonymised copy point at the chair's file and line; `dhr
-check` keeps its cache under the review's build folder, never the working folder; an
-empty report is an error that leaves the previous outputs untouched."""
+by build; errors in the pseudonymised copy point at the chair's file and line; an empty report is
+an error that leaves the previous outputs untouched."""
 
 from __future__ import annotations
 
@@ -42,20 +41,6 @@ def test_errors_in_the_pseudonymised_text_point_at_the_chairs_file(tmp_path):
     assert result.stderr.splitlines()[0].startswith(
         f"{case}/report.md:{line}: unknown section heading 'Disseminaton'")
     assert "source" not in result.stderr
-
-
-def test_check_keeps_its_cache_in_the_reviews_build_folder(minimal, tmp_path, monkeypatch):
-    monkeypatch.delenv("DHR_CACHE_DIR", raising=False)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    monkeypatch.chdir(elsewhere)
-    result = run("check", minimal)
-    assert result.exit_code == 0, result.output
-    assert (minimal / "build" / ".cache" / "ner.json").is_file()
-    assert list(elsewhere.iterdir()) == []
-    out = tmp_path / "out"
-    assert run("check", minimal, "--out", out).exit_code == 0
-    assert (out / ".cache" / "ner.json").is_file()
 
 
 def test_an_empty_report_is_an_error_that_keeps_the_previous_outputs(minimal, tmp_path):

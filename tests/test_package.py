@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import EXAMPLE, run
 from pypdf import PdfReader
 
-from pipeline.publish.package import DRAFT_LABEL, DRAFT_SUFFIX, package_case, verify_zip
+from pipeline.build.package import package_case
+from pipeline.case.gates import DRAFT_LABEL
+from pipeline.cli import main
+from pipeline.publish.package import DRAFT_SUFFIX, verify_zip
 
 KEY = EXAMPLE / "key.example.yaml"
 CLOSE_GATES = {
@@ -221,7 +226,7 @@ def test_a_bad_site_profile_is_a_located_error(tmp_path, monkeypatch):
     from conftest import ROOT
 
     from pipeline.common.errors import InputError
-    from pipeline.publish.package import load_sites
+    from pipeline.publish.sites import load_sites
 
     home = tmp_path / "home"
     shutil.copytree(ROOT / "templates", home / "templates")
@@ -233,7 +238,37 @@ def test_a_bad_site_profile_is_a_located_error(tmp_path, monkeypatch):
     try:
         with pytest.raises(InputError) as caught:
             load_sites()
-        assert str(profile) in str(caught.value) and "reprot" in str(caught.value)
+        assert f"{profile}:11: unknown document 'reprot'" in str(caught.value)
+    finally:
+        monkeypatch.delenv("DHR_HOME")
+        load_sites.cache_clear()
+
+
+def test_a_site_profile_missing_a_field_is_file_line_and_exit_2(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    from pipeline.publish.sites import load_sites
+
+    home = tmp_path / "home"
+    shutil.copytree(ROOT / "templates", home / "templates")
+    shutil.copytree(ROOT / "redaction_rules", home / "redaction_rules")
+    profile = home / "templates" / "sites" / "medway.yaml"
+    text = profile.read_text()
+    start = text.index("content_warning:")
+    end = text.index("\nsignposting:")
+    profile.write_text(text[:start] + text[end + 1:])
+    # a third council is one more file: it is read with the others
+    shutil.copy(home / "templates" / "sites" / "kent.yaml",
+                home / "templates" / "sites" / "swale.yaml")
+    monkeypatch.setenv("DHR_HOME", str(home))
+    load_sites.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["package", str(copy_example(tmp_path)), "--draft",
+                                           "--out", str(tmp_path / "out")])
+        assert result.exit_code == 2, result.output
+        assert re.search(rf"^{re.escape(str(profile))}:\d+: missing required field "
+                         "'content_warning'", result.stderr, re.M)
+        assert "Traceback" not in result.output
     finally:
         monkeypatch.delenv("DHR_HOME")
         load_sites.cache_clear()

@@ -44,26 +44,38 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def shown(page, preview, since: int) -> None:
+    """Wait for the preview to settle on a new build (its name pass done), then for the
+    page to have reloaded into it: the page is read only when no reload is coming, so no
+    evaluation can land in the middle of a navigation."""
+    version = preview.settled(since, timeout=30)
+    page.locator(f"html[data-preview-version='{version}']").wait_for(state="attached",
+                                                                    timeout=15000)
+
+
 def test_page_updates_after_an_edit(running, browser_page):
-    case, port, _ = running
+    case, port, preview = running
     page = browser_page
     page.goto(f"http://127.0.0.1:{port}/report.html")
     assert "Domestic Homicide Review into the death of Anna" in page.title()
     assert page.locator("#dhr-preview").count() == 1
     page.evaluate("window.scrollTo(0, 1500)")
+    before = preview.state.version
     edit(case / "report.md", "This Domestic Homicide Review examines",
          "This review, now edited, examines")
-    page.wait_for_function("document.body.innerText.includes('now edited')", timeout=15000)
+    shown(page, preview, before)
+    assert "now edited" in page.inner_text("body")
     assert page.evaluate("window.scrollY") > 1000, "the scroll position is kept"
 
 
 def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
-    case, port, _ = running
+    case, port, preview = running
     page = browser_page
     page.goto(f"http://127.0.0.1:{port}/report.html")
+    before = preview.state.version
     edit(case / "report.md", "# Timescales\n", "# Timescales\n\nSarah Whitfield rang.\n")
+    shown(page, preview, before)
     mark = page.locator("mark.dhr-finding", has_text="Sarah Whitfield")
-    mark.first.wait_for(timeout=15000)
     assert mark.first.get_attribute("data-rule") == "key-name"
     assert "real name from the key" in mark.first.get_attribute("title")
     assert page.locator("#dhr-preview").inner_text().count("Sarah Whitfield") >= 1
@@ -71,16 +83,18 @@ def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
 
 
 def test_broken_case_yaml_shows_the_error_page(running, browser_page):
-    case, port, _ = running
+    case, port, preview = running
     page = browser_page
     page.goto(f"http://127.0.0.1:{port}/report.html")
     original = (case / "case.yaml").read_text(encoding="utf-8")
     edit(case / "case.yaml", "review_type: DHR", "review_type: [DHR")
-    page.wait_for_function("document.body.innerText.includes('could not be rebuilt')",
-                           timeout=15000)
+    # locators wait across the page's own reloads (a plain evaluation would not)
+    page.get_by_text("could not be rebuilt").first.wait_for(timeout=15000)
     assert "case.yaml:" in page.locator(".dhr-errors").inner_text()
+    before = preview.state.version
     (case / "case.yaml").write_text(original, encoding="utf-8")
-    page.wait_for_function("document.querySelector('#dhr-preview') !== null", timeout=15000)
+    shown(page, preview, before)
+    assert page.locator("#dhr-preview").count() == 1
 
 
 @pytest.mark.parametrize("path", ["/../case.yaml", "/%2e%2e/case.yaml", "/..%2fkey.yaml",

@@ -86,7 +86,17 @@ def test_dardr_wording_on_the_cover(minimal: Path, tmp_path: Path):
 
 
 def test_final_report_has_no_marking(minimal: Path, tmp_path: Path):
+    """Once every gate before release is closed; until then the whole set says it is not
+    for publication (so a draft package can ship these very files)."""
     replace("case.yaml", "status: draft", "status: final")(minimal)
+    assert run("build", minimal, "--out", tmp_path).exit_code == 0
+    html = (tmp_path / "test-minimal" / "report.html").read_text(encoding="utf-8")
+    assert "OFFICIAL-SENSITIVE – DRAFT – NOT FOR PUBLICATION" in html
+    replace("case.yaml", "  panel_meetings: [2029-04-01]\n",
+            "  panel_meetings: [2029-04-01]\n  qa_approval: 2029-09-01\n"
+            "  family_informed: 2029-10-01\n  publication: 2029-10-15\n")(minimal)
+    replace("case.yaml", "  decision: undecided",
+            "  decision: publish\n  criminal_proceedings: concluded")(minimal)
     assert run("build", minimal, "--out", tmp_path).exit_code == 0
     from pypdf import PdfReader
 

@@ -1,40 +1,48 @@
-"""The staged build: review folder -> ``build/<id>/``.
+"""The build: review folder -> ``build/<id>/``, the one place that chains the stages.
 
-Takes a review folder; runs the stages in order and writes each stage's outputs
-atomically. A stage is skipped when its inputs are unchanged since it last succeeded: its
-stamp in ``build/<id>/.stamps/`` records a digest of the review's files, the templates,
-the pipeline's own source and version. The PDF stage is also keyed on the print HTML it
-is made from, so an edit that changes nothing printed (a chair's comment) does not
-re-render the PDF.
+Takes a review folder (and the key); runs, each only when ``pipeline.build.graph`` says its
+inputs changed: pseudonymise (with a key; the redaction gate on its output), validate and
+the HTML of the documents in ``pipeline.common.documents`` (report, summary, action plan
+and its CSV), each document's tagged PDF, the data-collection form and the 7-minute
+briefing. The PDF renders, the form and the briefing run side by side on the machine's
+cores. Every output is written atomically; a stage that is not run this time
+(``--no-pdf``) removes what it wrote before unless it is still current, so nothing stale
+sits beside a fresh file.
 
-Stages so far: pseudonymise, when a key is given (``pipeline.pseudonymise.replace``, then the
-redaction gate on its output), validate (``pipeline.report.structure``), the HTML of the report,
-executive summary (``pipeline.report.summary``) and action plan, with the plan's CSV
-(``pipeline.report.render``), and each document's tagged PDF (``pipeline.report.pdf``).
+While any gate before release is open (``pipeline.case.gates``) the whole set is marked
+DRAFT – NOT FOR PUBLICATION, so the packager can ship a draft package from these same
+files instead of rendering a second, differently marked set.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline.build.graph import Stage, Stamps
 from pipeline.case.folder import Case, load_case
+from pipeline.case.gates import DRAFT_MARKING, open_gates
+from pipeline.common.documents import rendered_by
 from pipeline.common.errors import CheckFailed, Problem
-from pipeline.common.fsutil import digest_files, write_atomic
-from pipeline.report.render import (
-    catalogue,
-    parse_report,
-    render_action_plan,
-    render_report,
-    render_summary,
-)
-from pipeline.report.structure import check
-from pipeline.common.templates import report_templates
+from pipeline.common.fsutil import write_atomic
+from pipeline.common.templates import fonts
+from pipeline.pseudonymise.replace import LOG_FILE, SOURCE_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The documents rendered with the report (pipeline.common.documents): one HTML stage for
+# their web files, one PDF stage each.
+HTML_FILES = tuple(o.file for d in rendered_by("set") for o in d.outputs if o.format != "PDF")
+PDF_DOCUMENTS = tuple(d.key for d in rendered_by("set") if d.output("PDF"))
+FORM_FILES = ("form/form.pdf", "form/form.json", "form/form.csv")
+BRIEFING_FILES = ("briefing.pdf", "briefing.html", "briefing.txt", "briefing-action-plan.pdf")
+BRIEFING_PREVIEW = "briefing-page1.png"
+MARKUP_FILES = ("case.yaml", "report.md", "action-plan.yaml")
 
 
 @dataclass
@@ -43,205 +51,323 @@ class BuildResult:
     out_dir: Path
     built: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # replacements per pseudonym
+    warnings: list[Problem] = field(default_factory=list)
+    key: object = None  # the loaded key, when one was given (read once per command)
 
 
 def validate_case(case_dir: Path) -> tuple[Case, list[Problem]]:
     """Load and check a review; input errors raise, structure problems and warnings
     (``Problem.warning``) are returned."""
+    return _validated(load_case(case_dir))
+
+
+def _validated(case: Case, parsed=None) -> tuple[Case, list[Problem]]:
+    from pipeline.form.check import form_problems
+    from pipeline.report.render import catalogue, parse_report
+    from pipeline.report.structure import check
     from pipeline.report.summary import summary_warnings
 
-    case = load_case(case_dir)
-    parsed = parse_report(case)
+    parsed = parsed or parse_report(case)
     problems = check(parsed.outline, case, catalogue(), case.report_path)
     problems += summary_warnings(parsed, case)
-    problems += _form_problems(case, parsed)
+    problems += form_problems(case, parsed)
     return case, problems
 
 
-def _form_problems(case: Case, parsed) -> list[Problem]:
-    """The data-collection form: vocabulary errors raise; unanswered required fields and
-    disagreements with the report are warnings (``pipeline.form.check``)."""
-    from pipeline.form.check import form_problems
-
-    return form_problems(case, parsed)
+def _sources(case: Case) -> list[tuple[str, Path]]:
+    return [(f"case/{p.relative_to(case.folder).as_posix()}", p) for p in case.input_files()]
 
 
-def input_digest(case: Case, *extra: str) -> str:
-    roots = {
-        "case": (case.folder, case.input_files()),
-        "templates": (report_templates(), report_templates().rglob("*")),
-        "pipeline": (PACKAGE_DIR, [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.json")]),
-    }
-    files = [
-        (f"{name}/{path.relative_to(root).as_posix()}", path)
-        for name, (root, paths) in roots.items() for path in paths if path.is_file()
-    ]
-    return digest_files(files, __version__, *extra)
+def _assets(case: Case) -> list[tuple[str, Path]]:
+    """The review's files a rendered page embeds (images), not its text."""
+    return [f for f in _sources(case) if f[1].name not in MARKUP_FILES]
 
 
-class Stamps:
-    def __init__(self, out_dir: Path):
-        self.dir = out_dir / ".stamps"
-
-    def get(self, stage: str) -> dict:
-        try:
-            return json.loads((self.dir / f"{stage}.json").read_text())
-        except (FileNotFoundError, ValueError):
-            return {}
-
-    def put(self, stage: str, **values: str) -> None:
-        write_atomic(self.dir / f"{stage}.json", json.dumps(values, sort_keys=True))
+def _fonts() -> list[tuple[str, Path]]:
+    return [(f"font/{k}", Path(url.removeprefix("file://"))) for k, url in fonts().items()]
 
 
-DOCUMENTS = ("report", "summary", "action-plan")
+def stages_for(case: Case, out_dir: Path, print_digests: dict[str, str]) -> dict[str, Stage]:
+    """Every stage after pseudonymisation, as the graph sees it. The PDFs depend on the
+    print HTML they are made from (its digest), not on the report's source, so an edit
+    that changes nothing printed (a chair's comment) re-renders no PDF. The form and the
+    briefing are built for a review whose case.yaml has their section."""
+    marking = case.marking or ""
+    stages = {"html": Stage("html", [out_dir / f for f in HTML_FILES], _sources(case),
+                            [marking], ("pipeline.report.render", "pipeline.report.structure"),
+                            ("templates/report",))}
+    for doc in PDF_DOCUMENTS:
+        stages[f"pdf-{doc}"] = Stage(
+            f"pdf-{doc}", [out_dir / f"{doc}.pdf"], [*_assets(case), *_fonts()],
+            [print_digests.get(doc, "")], ("pipeline.report.pdf",))
+    if "form" in case.doc.data:
+        stages["form"] = form_stage(case, out_dir)
+    if "briefing" in case.doc.data:
+        stages["briefing"] = briefing_stage(case, out_dir)
+    return stages
 
 
-def build_report(case_dir: Path, out_root: Path = Path("build"), force: bool = False,
-                 pdf: bool = True, key_path: Path | None = None,
-                 reveal: bool = False, marking: str | None = None) -> BuildResult:
-    """Build the publication set: overview report, executive summary and action plan,
-    each as HTML and tagged PDF, and the action plan as CSV. ``marking`` overrides the
-    protective marking (a draft package's "DRAFT – NOT FOR PUBLICATION")."""
+def form_stage(case: Case, out_dir: Path) -> Stage:
+    return Stage("form", [out_dir / f for f in FORM_FILES], _sources(case),
+                 [case.marking or ""], ("pipeline.form.pdf",), ("templates/form",))
+
+
+def briefing_stage(case: Case, out_dir: Path) -> Stage:
+    outputs = [out_dir / f for f in BRIEFING_FILES]
+    if shutil.which("pdftoppm"):
+        outputs.append(out_dir / BRIEFING_PREVIEW)
+    return Stage("briefing", outputs, [*_sources(case), *_fonts()], [case.marking or ""],
+                 ("pipeline.briefing.briefing",), ("templates/briefing", "templates/report"))
+
+
+def outputs(case_dir: Path, out_root: Path = Path("build")) -> list[Path]:
+    """Every file the build writes for a review (``dhr outputs``: what the gate checks)."""
     case = load_case(case_dir)
+    return [p for stage in stages_for(case, out_root / case.id, {}).values()
+            for p in stage.outputs]
+
+
+def _prepared(case_dir: Path | Case, out_root: Path, key_path: Path | None, force: bool,
+              reveal: bool) -> tuple[Case, Stamps, BuildResult]:
+    """The review as every stage after pseudonymisation reads it: pseudonymised (with a
+    key), marked DRAFT – NOT FOR PUBLICATION while a gate before release is open.
+    ``case_dir``: the folder, or the review already loaded from it."""
+    case = case_dir if isinstance(case_dir, Case) else load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir)
     stamps = Stamps(out_dir)
     if key_path is not None:
         case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
-    if marking is not None:
-        case.marking = marking
+    if open_gates(case):
+        case.marking = DRAFT_MARKING
     result.case = case
-    digest = input_digest(case, marking or "")
-    html_outputs = [out_dir / f"{name}.html" for name in DOCUMENTS] + [
-        out_dir / "action-plan.csv"]
-    pdf_outputs = [out_dir / f"{name}.pdf" for name in DOCUMENTS] if pdf else []
+    return case, stamps, result
 
-    html_fresh = (not force and stamps.get("html").get("inputs") == digest
-                  and all(p.is_file() for p in html_outputs))
-    pdf_fresh = not force and all(
-        stamps.get(f"pdf-{p.stem}").get("inputs") == digest and p.is_file()
-        for p in pdf_outputs)
-    if html_fresh and pdf_fresh:
-        result.unchanged += html_outputs + pdf_outputs
-    else:
-        _render_set(case, out_dir, stamps, digest, force, html_fresh, html_outputs,
-                    pdf_outputs, result)
-    if pdf:
-        form_stage(case, out_dir, stamps, force, result)
-        briefing_stage(case, out_dir, stamps, force, result)
+
+def build_report(case_dir: Path | Case, out_root: Path = Path("build"), force: bool = False,
+                 pdf: bool = True, key_path: Path | None = None,
+                 reveal: bool = False) -> BuildResult:
+    """Build the publication set; with ``pdf`` False only the HTML and CSV."""
+    case, stamps, result = _prepared(case_dir, out_root, key_path, force, reveal)
+    html = _html_stage(case, result.out_dir, stamps, force, result)
+    later = [s for name, s in stages_for(case, result.out_dir, html.print_digests()).items()
+             if name != "html"]
+    _run_later(later, case, html, stamps, force, pdf, result)
     return result
 
 
-def _render_set(case: Case, out_dir: Path, stamps: Stamps, digest: str, force: bool,
-                html_fresh: bool, html_outputs: list[Path], pdf_outputs: list[Path],
-                result: BuildResult) -> None:
-    """Validate, then render the report, summary and action plan (HTML, CSV, PDFs)."""
+def build_one(which: str, case_dir: Path, out_root: Path = Path("build"),
+              force: bool = False, key_path: Path | None = None) -> BuildResult:
+    """``dhr form`` and ``dhr briefing``: that stage alone, whatever case.yaml holds."""
+    case, stamps, result = _prepared(case_dir, out_root, key_path, force, False)
+    stage = {"form": form_stage, "briefing": briefing_stage}[which](case, result.out_dir)
+    _run_later([stage], case, None, stamps, force, True, result)
+    return result
+
+
+def draft_briefing(case_dir: Path, out_root: Path = Path("build"),
+                   key_path: Path | None = None):
+    """``dhr briefing --draft``: build/<id>/briefing-draft.yaml, never over case.yaml."""
+    from pipeline.briefing.briefing import write_draft
+
+    case, _, result = _prepared(case_dir, out_root, key_path, False, False)
+    return write_draft(case, result.out_dir)
+
+
+def _run_later(later: list[Stage], case: Case, html: _Html | None, stamps: Stamps,
+               force: bool, pdf: bool, result: BuildResult) -> None:
+    stale = [s for s in later if not stamps.fresh(s, force)]
+    result.unchanged += [p for s in later if s not in stale for p in s.outputs]
+    if not pdf:
+        for stage in stale:
+            result.removed += stamps.discard(stage)
+        return
+    jobs = [(s, _job(s, case, html)) for s in stale]
+    for stage, files in _run_jobs(jobs):
+        for path, data in files.items():
+            write_atomic(path, data)
+        stamps.done(stage)
+        result.built += stage.outputs
+
+
+class _Html:
+    """The HTML stage's product: written files, and the print HTML behind each PDF
+    (rendered again only when a PDF must be made and the HTML stage was fresh)."""
+
+    def __init__(self, case: Case, digests: dict[str, str], printed: dict[str, str]):
+        self.case, self.digests, self.printed = case, digests, printed
+
+    def print_digests(self) -> dict[str, str]:
+        return self.digests
+
+    def print_html(self, doc: str) -> str:
+        if not self.printed:
+            self.printed = _render_html(self.case)[1]
+        return self.printed[doc]
+
+
+def _render_html(case: Case) -> tuple[dict[str, str | bytes], dict[str, str]]:
+    """Validate, then render every document's web HTML (and the plan's CSV) and print
+    HTML."""
+    from pipeline.report.render import (
+        parse_report,
+        render_action_plan,
+        render_report,
+        render_summary,
+    )
+
     parsed = parse_report(case)
-    problems = [p for p in check(parsed.outline, case, catalogue(), case.report_path)
-                if not p.warning]
-    if problems:
-        raise CheckFailed(problems)
+    _, problems = _validated(case, parsed)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise CheckFailed(errors)
     report = render_report(case, parsed)
     summary_web, summary_print = render_summary(case, parsed)
     plan_web, plan_print, plan_csv = render_action_plan(case, parsed)
-    documents = {"report": (report.web_html, report.print_html),
-                 "summary": (summary_web, summary_print),
-                 "action-plan": (plan_web, plan_print)}
-    if html_fresh:
-        result.unchanged += html_outputs
-    else:
-        for name, (web, _) in documents.items():
-            write_atomic(out_dir / f"{name}.html", web)
-        write_atomic(out_dir / "action-plan.csv", plan_csv)
-        stamps.put("html", inputs=digest)
-        result.built += html_outputs
-    for path in pdf_outputs:
-        _pdf_stage(case, documents[path.stem][1], path, stamps, digest, force, result)
+    web = {"report.html": report.web_html, "summary.html": summary_web,
+           "action-plan.html": plan_web, "action-plan.csv": plan_csv}
+    printed = {"report": report.print_html, "summary": summary_print,
+               "action-plan": plan_print}
+    return web, printed
 
 
-def briefing_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
-                   result: BuildResult) -> None:
-    """The 7-minute briefing (``pipeline.briefing.briefing``): briefing.pdf, .html, .txt, the
-    fillable briefing-action-plan.pdf and a PNG of page 1, for a review whose case.yaml
-    has a ``briefing:`` section (``dhr briefing`` builds it always, or writes a draft)."""
-    if "briefing" not in case.doc.data:
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _html_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
+                result: BuildResult) -> _Html:
+    stage = stages_for(case, out_dir, {})["html"]
+    if stamps.fresh(stage, force):
+        result.unchanged += stage.outputs
+        return _Html(case, stamps.get("html").get("print", {}), {})
+    web, printed = _render_html(case)
+    for name, data in web.items():
+        write_atomic(out_dir / name, data)
+    digests = {doc: _sha(html) for doc, html in printed.items()}
+    stamps.done(stage, print=digests)
+    result.built += stage.outputs
+    return _Html(case, digests, printed)
+
+
+# -- the renders, side by side ------------------------------------------------------------
+
+def _job(stage: Stage, case: Case, html: _Html | None) -> tuple[Callable, tuple]:
+    if stage.name.startswith("pdf-"):
+        doc = stage.name.removeprefix("pdf-")
+        return _render_pdf, (html.print_html(doc), case.folder, case.report_path,
+                             stage.outputs[0])
+    if stage.name == "form":
+        return _render_form, (case.folder, case.marking, stage.outputs)
+    return _render_briefing, (case.folder, case.marking, stage.outputs)
+
+
+def _render_pdf(print_html: str, folder: Path, source: Path, path: Path) -> dict[Path, bytes]:
+    from pipeline.report.pdf import html_to_pdf
+
+    return {path: html_to_pdf(print_html, folder, source)}
+
+
+def _reloaded(folder: Path, marking: str | None) -> Case:
+    case = load_case(folder)
+    case.marking = marking
+    return case
+
+
+def _render_form(folder: Path, marking: str | None, paths: list[Path]) -> dict[Path, bytes]:
+    from pipeline.form.answers import collect
+    from pipeline.form.pdf import blank_pdf, fill_pdf, to_csv, to_json
+
+    answers, _ = collect(_reloaded(folder, marking))
+    data = [fill_pdf(blank_pdf(answers), answers), to_json(answers), to_csv(answers)]
+    return {p: d.encode("utf-8") if isinstance(d, str) else d for p, d in zip(paths, data,
+                                                                               strict=True)}
+
+
+def _render_briefing(folder: Path, marking: str | None,
+                     paths: list[Path]) -> dict[Path, bytes]:
+    from pipeline.briefing.briefing import preview_png, render_outputs
+
+    files = render_outputs(_reloaded(folder, marking))
+    out = {p: files[p.name] for p in paths if p.name in files}
+    for path in paths:
+        if path.name == BRIEFING_PREVIEW:
+            out[path] = preview_png(files["briefing.pdf"])
+    return out
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool() -> ProcessPoolExecutor:
+    """Two workers (or as many cores as there are, if fewer), started from a fresh
+    forkserver that has WeasyPrint loaded: never forked from a process that may hold
+    spaCy's threads."""
+    global _POOL
+    if _POOL is None:
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.report.pdf", "weasyprint"])
+        _POOL = ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)),
+                                    mp_context=context)
+    return _POOL
+
+
+def _run_jobs(jobs: list[tuple[Stage, tuple[Callable, tuple]]]):
+    """Each stage's files, in the order given; one job runs here, more run in the pool,
+    the longest first so the cores finish together."""
+    if len(jobs) <= 1 or (os.cpu_count() or 1) < 2 or os.environ.get("DHR_SERIAL"):
+        for stage, (fn, args) in jobs:
+            yield stage, fn(*args)
         return
-    from pipeline.briefing.briefing import build_briefing
+    global _POOL
+    order = sorted(jobs, key=lambda j: j[0].name != "pdf-report")
+    try:
+        futures: dict[str, Future] = {s.name: _pool().submit(fn, *args)
+                                      for s, (fn, args) in order}
+        results = {name: future.result() for name, future in futures.items()}
+    except BrokenProcessPool:
+        # A worker that could not start (a main module it cannot import, say) must not
+        # fail the build: the same jobs run here, one after another.
+        _POOL = None
+        results = {s.name: fn(*args) for s, (fn, args) in jobs}
+    for stage, _ in jobs:
+        yield stage, results[stage.name]
 
-    files, written = build_briefing(case, out_dir, stamps, force)
-    (result.built if written else result.unchanged).extend(files)
 
-
-def form_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
-               result: BuildResult) -> None:
-    """The Home Office data-collection form in build/<id>/form/ (``pipeline.form.pdf``),
-    for a review whose case.yaml has a ``form:`` section (``dhr form`` builds it always)."""
-    if "form" not in case.doc.data:
-        return
-    from pipeline.form.pdf import build_form
-
-    files, written = build_form(case, out_dir, stamps, force)
-    (result.built if written else result.unchanged).extend(files)
-
+# -- pseudonymisation --------------------------------------------------------------------
 
 def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamps,
                        force: bool, reveal: bool, result: BuildResult) -> Case:
     """Pseudonymise into build/<id>/source/, gate the result, and hand back the review as
     it is there: every later stage reads only pseudonymised text."""
-    from pipeline.gate.engine import ACCEPTED_FILE, Gate, load_accepted, review_allow
-    from pipeline.gate.output import text as gate_text
     from pipeline.case.key import load_key
-    from pipeline.gate.ner import NerCache
-    from pipeline.pseudonymise.replace import LOG_FILE, SOURCE_DIR, pseudonymise_case
+    from pipeline.gate.output import text as gate_text
+    from pipeline.gate.setup import gate_for
+    from pipeline.pseudonymise.replace import pseudonymise_case
 
     out_dir = out_root / case.id
     source_dir = out_dir / SOURCE_DIR
-    key = load_key(key_path)  # validated even when the stage is skipped
-    digest = digest_files(
-        [("key", key_path), *((f"case/{p.relative_to(case.folder).as_posix()}", p)
-                              for p in case.input_files()),
-         *((f"rules/{p.name}", p) for p in (PACKAGE_DIR.parent / "redaction_rules").glob("*")),
-         *((f"pipeline/{p.name}", p) for p in PACKAGE_DIR.rglob("*.py"))],
-        __version__,
-    )
-    if (not force and stamps.get("pseudonymise").get("inputs") == digest
-            and (source_dir / case.report_path.name).is_file()):
-        result.unchanged.append(source_dir / case.report_path.name)
+    key = result.key = load_key(key_path)  # validated even when the stage is skipped
+    stage = Stage("pseudonymise",
+                  [source_dir / case.report_path.name, source_dir / case.action_plan_path.name,
+                   out_dir / LOG_FILE],
+                  [("key", key_path), *_sources(case)], [str(reveal)],
+                  ("pipeline.pseudonymise.replace", "pipeline.gate.setup"),
+                  ("redaction_rules",))
+    if stamps.fresh(stage, force):
+        result.unchanged.append(stage.outputs[0])
         return load_case(source_dir)
     outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
-    cache = NerCache(out_root / ".cache" / "ner.json")
-    gate = Gate(key, review_allow(case.folder, sources=True), ner_cache=cache)
-    accepted_file = case.folder / ACCEPTED_FILE
-    accepted = load_accepted(accepted_file) if accepted_file.is_file() else {}
+    gate = gate_for([case], key=key, out_root=out_root)
     checked = gate.check([source_dir / case.report_path.name,
-                          source_dir / case.action_plan_path.name], accepted)
-    cache.save()
+                          source_dir / case.action_plan_path.name])
     if checked.blocking:
         lines = gate_text(checked, reveal).splitlines()
         raise CheckFailed([Problem(None, None, line) for line in lines
                            if not line.startswith("#")])
-    stamps.put("pseudonymise", inputs=digest)
-    result.built += [source_dir / case.report_path.name, out_dir / LOG_FILE]
+    stamps.done(stage)
+    result.built += [stage.outputs[0], out_dir / LOG_FILE]
     result.counts = outcome.counts
     return load_case(source_dir)
-
-
-def _pdf_stage(case: Case, print_html: str, pdf_path: Path, stamps: Stamps, digest: str,
-               force: bool, result: BuildResult) -> None:
-    from pipeline.report.pdf import html_to_pdf
-
-    stage = f"pdf-{pdf_path.stem}"
-    # The writer's own code is part of the key: a fix to it must re-render.
-    html_digest = hashlib.sha256(
-        print_html.encode("utf-8") + b"".join(p.read_bytes() for p in sorted((PACKAGE_DIR / "report").glob("pdf*.py"))) + __version__.encode()
-    ).hexdigest()
-    if (not force and stamps.get(stage).get("print_html") == html_digest
-            and pdf_path.is_file()):
-        stamps.put(stage, inputs=digest, print_html=html_digest)
-        result.unchanged.append(pdf_path)
-        return
-    data = html_to_pdf(print_html, case.folder, case.report_path)
-    write_atomic(pdf_path, data)
-    stamps.put(stage, inputs=digest, print_html=html_digest)
-    result.built.append(pdf_path)

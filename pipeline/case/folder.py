@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.case.schema import validate
 from pipeline.case.yamlio import LocatedYaml, load_yaml
+from pipeline.common.dates import MONTHS, long_date
 from pipeline.common.errors import InputError, Problem
 
 CASE_FILE = "case.yaml"
@@ -235,15 +236,9 @@ def _month(doc: LocatedYaml, where: tuple, value: str) -> None:
         raise doc.error(where, f"'{value}' is not a real month (YYYY-MM)") from None
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
 def _month_text(value: str) -> str:
     year, month = value.split("-")
     return f"{MONTHS[int(month) - 1]} {year}"
 
 
-def long_date(value: dt.date) -> str:
-    """'14 June 2024', the form UK reports use (no leading zero, locale-independent)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+__all__ = ["MONTHS", "Case", "Person", "load_case", "long_date"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from pipeline.common.dates import long_date
 from pipeline.common.errors import InputError
 
 FONT_FILES = {
@@ -67,8 +68,6 @@ def css_string(value: str) -> Markup:
 def jinja_env(folder: Path) -> jinja2.Environment:
     """The one Jinja2 set-up every renderer uses: autoescaped, strict about undefined
     names (a template typo fails the build), with the date and CSS-string filters."""
-    from pipeline.case.folder import long_date
-
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,

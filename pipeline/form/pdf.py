@@ -28,19 +28,15 @@ from pipeline import __version__
 from pipeline.common.errors import DhrError, InputError, Problem
 from pipeline.common.fsutil import write_atomic
 from pipeline.common.templates import fonts, jinja_env
-from pipeline.form.answers import (
+from pipeline.form.answers import FormAnswers, normalise, shown_value, to_csv, to_json
+from pipeline.form.spec import (
     PERSON_SECTIONS,
     UNKNOWN,
     YES_NO,
     Field,
-    FormAnswers,
     Spec,
     form_templates,
     load_spec,
-    normalise,
-    shown_value,
-    to_csv,
-    to_json,
 )
 
 PDF_NAME, JSON_NAME, CSV_NAME = "form.pdf", "form.json", "form.csv"
@@ -363,31 +359,3 @@ def _read_field(f: Field, base: str, raw: dict[str, Any], err) -> Any:
         lines = [line.strip() for line in str(value).splitlines() if line.strip()]
         return lines if len(lines) > 1 or f.derive in ("partnerships", "agencies") else lines[0]
     return normalise(f, value, err, base)
-
-
-def form_digest(case) -> str:
-    """Everything the form's files depend on: the review, the form templates, the code."""
-    from pipeline.common.fsutil import digest_files
-
-    package = Path(__file__).resolve().parent
-    files = [(f"case/{p.relative_to(case.folder).as_posix()}", p) for p in case.input_files()]
-    files += [(f"form/{p.name}", p) for p in form_templates().glob("*") if p.is_file()]
-    files += [(f"pipeline/{p.name}", p) for p in package.glob("*.py")]
-    return digest_files(files, __version__)
-
-
-def build_form(case, out_dir: Path, stamps=None, force: bool = False) -> tuple[list[Path], bool]:
-    """Write the form's files unless a stamp says they are up to date; returns the files
-    and whether they were written. ``stamps``: a ``pipeline.build.stages.Stamps``."""
-    from pipeline.form.answers import collect
-
-    files = form_files(out_dir)
-    digest = form_digest(case)
-    if (stamps is not None and not force and stamps.get("form").get("inputs") == digest
-            and all(p.is_file() for p in files.all())):
-        return files.all(), False
-    answers, _ = collect(case)
-    write_form(answers, out_dir)
-    if stamps is not None:
-        stamps.put("form", inputs=digest)
-    return files.all(), True

@@ -59,6 +59,32 @@ class NotWord(Exception):
     """The bytes are not a readable Word document."""
 
 
+def extract_into(data: bytes, display: str, out, depth: int, *, segment, unreadable,
+                 url_view, read_file, max_depth: int) -> None:
+    """The gate's hook (``pipeline.gate.extract``): the pieces become its segments (a
+    paragraph is a line), link targets are also read decoded, and embedded files are read
+    in turn. The gate's own types and readers are passed in, so this module imports none
+    of it."""
+    try:
+        word = read_docx(data)
+    except NotWord as exc:
+        out.unreadable.append(unreadable(display, str(exc)))
+        return
+    for piece in word.pieces:
+        starts = [0] + [i + 1 for i, c in enumerate(piece.text) if c == "\n"]
+        out.segments.append(segment(display, piece.text, piece.where, line=piece.paragraph,
+                                    line_starts=starts if piece.paragraph else None))
+    for link in word.links:
+        url_view(link.text, display, out, link.paragraph, where=link.where)
+    out.unreadable += [unreadable(display, problem) for problem in word.problems]
+    for name, content in word.embedded:
+        inner = f"{display}!{name}"
+        if depth >= max_depth:
+            out.unreadable.append(unreadable(inner, "embedded too deep"))
+        else:  # read, not judged as a published file: the .docx itself is
+            read_file(content, inner, out, depth + 1, package=False)
+
+
 def read_docx(data: bytes) -> WordContents:
     """Every place in a .docx that can hold identifying text. Raises ``NotWord``."""
     try:

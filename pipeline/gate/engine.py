@@ -355,13 +355,14 @@ def load_accepted(path: Path) -> dict[str, dict]:
     return accepted
 
 
-def review_allow(case_dir: Path, sources: bool = False) -> list[str]:
+def review_allow(review, sources: bool = False) -> list[str]:
     """What a review's own facts allow: pseudonyms, the chair, agencies, partnerships, and
     the panel's names where they are published (always in the sources, where case.yaml
-    records them even when the report does not print them)."""
-    from pipeline.case.folder import load_case
+    records them even when the report does not print them). ``review``: a loaded
+    ``Case`` or its folder."""
+    from pipeline.case.folder import Case, load_case
 
-    case = load_case(case_dir)
+    case = review if isinstance(review, Case) else load_case(review)
     allowed = [p.pseudonym for p in case.people] + [case.chair_name]
     allowed += [a.name for a in case.agencies] + case.partnerships
     if case.show_panel_names or sources:

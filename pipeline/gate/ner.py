@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,17 +88,15 @@ class NerCache:
             self.dirty = False
 
 
-def default_cache_path() -> Path:
-    return Path(os.environ.get("DHR_CACHE_DIR", "build/.cache")) / "ner.json"
-
-
 def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHit]]:
     """NER hits for each unit, in order. Single line breaks are read as spaces, so a name
     wrapped across lines is one entity."""
     nlp, engine, analyzer, version = _engine()
     cache_ = cache_ or NerCache(None)
     keys = [hashlib.sha256(f"{version}\0{u}".encode()).hexdigest()[:32] for u in units]
-    todo = [i for i, k in enumerate(keys) if k not in cache_.data]
+    # The same text in several places (a PDF copied into each package) is analysed once.
+    first = {k: i for i, k in reversed(list(enumerate(keys)))}
+    todo = [i for k, i in first.items() if k not in cache_.data]
     texts = [units[i].replace("\n", " ") for i in todo]
     for i, (text, artifacts) in zip(todo, engine.process_batch(texts, "en", batch_size=BATCH),
                                     strict=True):

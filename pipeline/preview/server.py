@@ -51,6 +51,8 @@ class Preview:
         self.use_ner = ner
         self.state = State()
         self.lock = threading.Lock()
+        # Notified at every new version, so a caller can wait for a build, not for time.
+        self.changed = threading.Condition(self.lock)
         self._ner_thread: threading.Thread | None = None
 
     # -- rebuilding ---------------------------------------------------------------------
@@ -76,6 +78,7 @@ class Preview:
             with self.lock:
                 self.state.error = [str(p) for p in exc.problems]
                 self.state.version += 1
+                self.changed.notify_all()
             return
         with self.lock:
             self.state.pages = {"report": report.web_html, "summary": summary[0],
@@ -87,6 +90,7 @@ class Preview:
             self.state.built_in = time.perf_counter() - start
             self.state.ner_pending = self.use_ner
             self.state.version += 1
+            self.changed.notify_all()
             version = self.state.version
         if self.use_ner:
             self._ner_thread = threading.Thread(target=self._ner_pass, args=(case, version),
@@ -95,19 +99,24 @@ class Preview:
 
     def _findings(self, case, ner: bool) -> list[dict]:
         from pipeline.case.key import load_key
-        from pipeline.gate.engine import Gate, review_allow
-        from pipeline.gate.ner import NerCache, default_cache_path
+        from pipeline.gate.setup import gate_for
 
         key = load_key(self.key_path) if self.key_path else None
-        cache = NerCache(default_cache_path()) if ner else None
-        gate = Gate(key, review_allow(self.case_dir, sources=True), ner=ner, ner_cache=cache)
-        paths = [case.report_path, case.action_plan_path]
-        result = gate.check(paths)
-        if cache:
-            cache.save()
+        gate = gate_for([self.case_dir], key=key, ner=ner)
+        result = gate.check([case.report_path, case.action_plan_path])
         return [{"text": f.text, "rule": f.rule, "severity": f.severity,
                  "message": f.message, "where": f"{Path(f.path).name}:{f.line}"}
                 for f in result.findings if f.text]
+
+    def settled(self, since: int, timeout: float) -> int:
+        """Wait until a version newer than ``since`` is served with nothing more to come
+        (its name-recognition pass done); returns that version."""
+        with self.changed:
+            if not self.changed.wait_for(
+                    lambda: self.state.version > since and not self.state.ner_pending,
+                    timeout):
+                raise TimeoutError(f"no settled preview after version {since}")
+            return self.state.version
 
     def _ner_pass(self, case, version: int) -> None:
         try:
@@ -120,6 +129,7 @@ class Preview:
             self.state.findings = findings
             self.state.ner_pending = False
             self.state.version += 1
+            self.changed.notify_all()
 
     def pdf(self, name: str) -> bytes:
         from pipeline.report.pdf import html_to_pdf
@@ -197,6 +207,7 @@ _SCRIPT = """
 <script>
 (function () {
   const version = __VERSION__;
+  document.documentElement.dataset.previewVersion = String(version);
   const findings = __FINDINGS__;
   const main = document.querySelector("main") || document.body;
   findings.forEach(function (f, i) {

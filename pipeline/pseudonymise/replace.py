@@ -28,12 +28,12 @@ import yaml
 
 from pipeline.case.folder import Case
 from pipeline.case.key import Key
+from pipeline.case.markers import MARKER
 from pipeline.case.yamlio import load_yaml
 from pipeline.common.errors import CheckFailed, Problem
 from pipeline.common.fsutil import read_text, write_atomic
 from pipeline.gate.names import KeyMatch, KeyMatcher, NameRules
 from pipeline.gate.output import mask
-from pipeline.report.md.pseudonyms import MARKER
 
 SOURCE_DIR = "source"
 LOG_FILE = "pseudonymise-log.txt"

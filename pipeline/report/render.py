@@ -1,7 +1,7 @@
 """The report renderer: case + report Markdown -> overview report HTML (web and print).
 
-Takes a loaded ``Case``; parses ``report.md`` with the report plugins (``pipeline.report.md``),
-builds the generated tables (pseudonyms, panel, contributors, action plan) and renders
+Takes a loaded ``Case`` and its ``ParsedReport`` (``pipeline.report.parse``); builds the
+generated tables (pseudonyms, panel, contributors, action plan) and renders
 ``templates/report/report.html.j2`` twice: once for the web (self-contained HTML, linked
 notes) and once for print (page rules, notes at the foot of the page), which
 ``pipeline.report.pdf`` turns into the PDF. Nothing here reads the clock: every date comes from
@@ -11,32 +11,22 @@ the case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote, urlparse
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from pipeline import __version__
 from pipeline.case.folder import Case, long_date
-from pipeline.common.errors import InputError
 from pipeline.common.templates import fonts, jinja_env, report_templates
 from pipeline.report.md import (
-    Catalogue,
-    MarkdownError,
     footnote_bodies,
-    make_parser,
     without_notes_list,
 )
-from pipeline.report.md.errors import line_of
-from pipeline.report.profile import catalogue_for, load_profile
-from pipeline.report.structure import Outline, outline
+from pipeline.report.parse import ParsedReport, catalogue, parse_report
+from pipeline.report.structure import Outline
+from pipeline.report.summary import summary_parts
 
-
-@dataclass
-class ParsedReport:
-    md: MarkdownIt
-    tokens: list[Token]
-    outline: Outline
+__all__ = ["ParsedReport", "catalogue", "parse_report", "render_action_plan",
+           "render_report", "render_summary"]
 
 
 @dataclass
@@ -44,47 +34,6 @@ class RenderedReport:
     web_html: str
     print_html: str
     outline: Outline
-
-
-def catalogue() -> Catalogue:
-    """The default structure profile; a review's own is ``profile.catalogue_for(case)``."""
-    return load_profile()
-
-
-def parse_report(case: Case) -> ParsedReport:
-    from pipeline.common.fsutil import read_text
-
-    source = read_text(case.report_path)
-    if not source.strip():
-        # Refused before anything is written, so the last good outputs stay as they were.
-        raise InputError.at(case.report_path, 1, "the report is empty; nothing was built "
-                            "(write it, or start from `dhr new` or `dhr import`)")
-    sections = catalogue_for(case)
-    md = make_parser(sections)
-    try:
-        tokens = md.parse(source, {})
-    except MarkdownError as exc:
-        raise InputError.at(case.report_path, exc.line, exc.message) from None
-    _check_images(case, tokens)
-    parsed = ParsedReport(md, tokens, outline(tokens))
-    parsed.outline.catalogue = sections
-    return parsed
-
-
-def _check_images(case: Case, tokens: list[Token]) -> None:
-    for token in tokens:
-        for child in token.children or []:
-            if child.type != "image":
-                continue
-            src = child.attrGet("src") or ""
-            if urlparse(src).scheme:
-                raise InputError.at(case.report_path, line_of(token),
-                                    f"image '{src}' is not a file in the review folder; "
-                                    "reports are built offline")
-            target = (case.folder / unquote(src)).resolve()
-            if not target.is_file() or case.folder.resolve() not in target.parents:
-                raise InputError.at(case.report_path, line_of(token),
-                                    f"image '{src}' not found in the review folder")
 
 
 def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedReport:
@@ -110,8 +59,6 @@ def render_report(case: Case, parsed: ParsedReport | None = None) -> RenderedRep
 
 def render_summary(case: Case, parsed: ParsedReport) -> tuple[str, str]:
     """The executive summary, web and print (see ``pipeline.report.summary``)."""
-    from pipeline.report.summary import summary_parts
-
     inserts = _jinja().get_template("inserts.html.j2").module
     pages = []
     for media in ("web", "print"):

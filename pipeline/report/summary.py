@@ -20,7 +20,7 @@ from markupsafe import escape
 from pipeline.case.folder import Case
 from pipeline.common.errors import Problem
 from pipeline.common.templates import report_templates
-from pipeline.report.render import ParsedReport
+from pipeline.report.parse import ParsedReport
 from pipeline.report.structure import Section
 
 

@@ -9,12 +9,10 @@ never printed as brackets.
 
 from __future__ import annotations
 
-import re
-
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-MARKER = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]*))?\]\]")
+from pipeline.case.markers import MARKER
 
 
 def pseudonyms_plugin(md: MarkdownIt) -> None:
