@@ -56,10 +56,11 @@ report: $(READY) ## Render a review's overview report (HTML, PDF): make report C
 
 build: report
 
-bench: $(READY) ## Print time and memory: report builds (example, x3) and the gate
+bench: $(READY) ## Print time and memory: report builds (example, x3), the gate, preview, Word import
 	$(BIN)/python bench/bench.py $(CASE)
 	$(BIN)/python bench/gate_bench.py
 	$(BIN)/python bench/preview_bench.py
+	$(BIN)/python bench/import_bench.py
 
 eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)

@@ -112,11 +112,25 @@ def validate(case_dir: Path) -> None:
 def build(case_dir: Path, out_root: Path, force: bool, no_pdf: bool, key_path: Path | None,
           reveal: bool) -> None:
     """Pseudonymise (with a key), validate and render the publication set (HTML, PDF)."""
-    from pipeline.build.stages import build_report
+    from pipeline.build.stages import build_report, validate_case
     from pipeline.case.key import resolve_key_path
+    from pipeline.pseudonymise.origin import remap_error, to_chair
 
-    _print_built(build_report(case_dir, out_root, force=force, pdf=not no_pdf,
-                              key_path=resolve_key_path(key_path), reveal=reveal))
+    key_file = resolve_key_path(key_path)
+    try:
+        result = build_report(case_dir, out_root, force=force, pdf=not no_pdf,
+                              key_path=key_file, reveal=reveal)
+    except DhrError as exc:
+        raise remap_error(exc, case_dir, out_root) from None
+    # validate's warnings, for what was built (the pseudonymised copy, with a key), shown
+    # where the chair can act on them
+    _, problems = validate_case(result.case.folder)
+    for warning in to_chair([p for p in problems if p.warning], result.case.folder, case_dir):
+        click.echo(str(warning), err=True)
+    if key_file is None:
+        click.echo("note: no key (--key or $DHR_KEY): nothing was pseudonymised; the "
+                   "outputs show the text as written", err=True)
+    _print_built(result)
 
 
 @main.command()
@@ -324,6 +338,50 @@ def preview(case_dir: Path, key_path: Path | None, port: int, no_ner: bool) -> N
             time.sleep(3600)
     except KeyboardInterrupt:
         server.shutdown()
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE_DIR")
+@click.option("--id", "review_id", help="The review's id (default: from the folder name).")
+@click.option("--type", "review_type", type=click.Choice(["DHR", "DARDR"]), default="DHR",
+              show_default=True, help="Domestic Homicide Review, or its 2024 Act name.")
+def new(case_dir: Path, review_id: str | None, review_type: str) -> None:
+    """Start a review: CASE_DIR with case.yaml, report.md and action-plan.yaml that
+    validate at once, every field and section explained. Never overwrites anything."""
+    from pipeline.importer.new import new_review
+
+    for path in new_review(case_dir, review_id, review_type):
+        click.echo(f"wrote      {path}")
+    click.echo(f"Next: fill in {case_dir / 'case.yaml'} (replace every [placeholder]), "
+               f"then `dhr validate {case_dir}`; or bring a Word draft in with "
+               f"`dhr import DRAFT.docx {case_dir} --force`.")
+
+
+@main.command("import")
+@click.argument("docx_path", type=click.Path(path_type=Path), metavar="FILE.docx")
+@click.argument("case_dir", type=CASE, metavar="CASE_DIR")
+@click.option("--force", is_flag=True, help="Replace an existing report.md.")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept every tracked insertion and deletion; keep comments as <!-- --> "
+                   "notes. Without it a draft with either is refused, with a list.")
+@key_option(": pseudonymise and gate the imported draft at once")
+@out_option
+@click.pass_context
+def import_(ctx: click.Context, docx_path: Path, case_dir: Path, force: bool,
+            accept_changes: bool, key_path: Path | None, out_root: Path) -> None:
+    """Turn a chair's Word draft into CASE_DIR/report.md (and its pictures into
+    CASE_DIR/images/). Prints how each heading was matched to a Home Office section."""
+    from pipeline.case.key import resolve_key_path
+    from pipeline.importer.cli import import_command
+
+    import_command(docx_path, case_dir, force, accept_changes, click.echo)
+    key_file = resolve_key_path(key_path)
+    if key_file is not None and (case_dir / "case.yaml").is_file():
+        ctx.invoke(pseudonymise, case_dir=case_dir, key_path=key_file, out_root=out_root,
+                   reveal=False)
+    elif key_file is not None:
+        click.echo(f"note: {case_dir} has no case.yaml, so the import was not pseudonymised "
+                   f"or gated; start the review with `dhr new`, then import again", err=True)
 
 
 def run() -> None:  # pragma: no cover - console entry point for python -m

@@ -34,10 +34,8 @@ def drop_section(title: str):
 
 
 CASES = [
-    ("missing-section", drop_section("Timescales"),
-     "report.md:15:", "missing section 'Timescales' (it goes before 'Confidentiality')"),
-    ("out-of-order", move_section("Methodology", "Introduction"),
-     "report.md:", "is out of order"),
+    ("missing-essential-section", drop_section("Analysis"),
+     "report.md:74:", "missing essential section 'Analysis' (it goes before 'Conclusions')"),
     ("duplicate", replace("report.md", "# Overview\n", "# Overview\n\nx\n\n# Overview\n"),
      "report.md:", "appears twice"),
     ("equality-gap", replace("report.md", "sex and sexual orientation", "and gender"),

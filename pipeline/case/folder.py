@@ -117,10 +117,12 @@ class Case:
         return "OFFICIAL-SENSITIVE – DRAFT" if self.is_draft else None
 
     def input_files(self) -> list[Path]:
-        """Every file in the folder a build depends on (the key never is)."""
+        """Every file in the folder a build depends on (the key never is, nor anything in
+        a hidden folder, such as the gate's cache in build/.cache/)."""
         return sorted(
             p for p in self.folder.rglob("*")
-            if p.is_file() and p.name not in NEVER_INPUT and not p.name.startswith(".")
+            if p.is_file() and p.name not in NEVER_INPUT
+            and not any(part.startswith(".") for part in p.relative_to(self.folder).parts)
         )
 
 

@@ -2,9 +2,14 @@
 
 Takes the parsed report (tokens from ``pipeline.report.md``), the section catalogue and the case;
 produces an ``Outline`` (sections, recommendations) and a list of ``file:line`` problems:
-sections missing, repeated or out of the Home Office order; an equality and diversity
+an essential section missing (an error; any other missing section is a warning, each
+with the line where it should go), sections repeated or after an appendix; sections out
+of the profile's order (a warning, with the expected order); an equality and diversity
 section that skips a protected characteristic; a recommendation without an action-plan
-row, or a row for a recommendation that does not exist.
+row, or a row for a recommendation that does not exist; and the writing warnings of
+``pipeline.report.writing`` (typed numbers, skipped heading levels, uncaptioned tables,
+images without alt text); and names copied from another review
+(``pipeline.report.borrowed``).
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from markdown_it.token import Token
 
 from pipeline.case.folder import Case
 from pipeline.common.errors import Problem
+from pipeline.report.borrowed import borrowed_names
 from pipeline.report.md import Catalogue
 from pipeline.report.md.errors import line_of
+from pipeline.report.writing import writing_warnings
 
 
 @dataclass
@@ -48,6 +55,8 @@ class Recommendation:
 class Outline:
     sections: list[Section]
     recommendations: list[Recommendation]
+    catalogue: Catalogue | None = None  # the review's structure profile, once parsed
+    tokens: list[Token] = field(default_factory=list)
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -105,10 +114,11 @@ def outline(tokens: list[Token]) -> Outline:
             text = " ".join(t.content for t in body if t.type == "inline")
             recs.append(Recommendation(len(recs) + 1, text, line_of(tokens[item_start]), body))
             item_start = None
-    return Outline(sections, recs)
+    return Outline(sections, recs, tokens=tokens)
 
 
 def check(doc: Outline, case: Case, catalogue: Catalogue, report: Path) -> list[Problem]:
+    catalogue = doc.catalogue or catalogue
     problems: list[Problem] = []
     order = [spec.key for spec in catalogue.sections]
     titles = {spec.key: spec.title for spec in catalogue.sections}
@@ -132,17 +142,29 @@ def check(doc: Outline, case: Case, catalogue: Catalogue, report: Path) -> list[
         index = order.index(section.key)
         if index < last_index:
             before = titles[order[last_index]]
+            present = {s.key for s in doc.sections}
+            expected = [titles[k] for k in order if k in present]
             problems.append(Problem(report, section.line,
                                     f"section '{titles[section.key]}' is out of order; the "
-                                    f"Home Office order puts it before '{before}'"))
+                                    f"Home Office order puts it before '{before}' (expected "
+                                    f"order: {'; '.join(expected)})", warning=True))
         last_index = max(last_index, index)
+    groups = {key: group for group in catalogue.essential for key in group}
+    end_line = _end_line(report)
     for index, key in enumerate(order):
         if key in seen:
             continue
+        group = groups.get(key, ())
+        if any(k in seen for k in group) or (group and group[0] != key):
+            continue  # another section of its group tells the same part, or is named
         after = next((seen[k] for k in order[index + 1:] if k in seen), None)
-        problems.append(Problem(report, after.line if after else None,
-                                f"missing section '{titles[key]}'"
-                                + (f" (it goes before '{after.title}')" if after else "")))
+        others = "".join(f" or '{titles[k]}'" for k in group[1:])
+        problems.append(Problem(report, after.line if after else end_line,
+                                f"missing {'essential ' if group else ''}section "
+                                f"'{titles[key]}'{others}"
+                                + (f" (it goes before '{after.title}')" if after else
+                                   " (it goes at the end, before any appendix)"),
+                                warning=not group))
 
     equality = seen.get("equality")
     if equality is not None:
@@ -171,4 +193,16 @@ def check(doc: Outline, case: Case, catalogue: Catalogue, report: Path) -> list[
             problems.append(Problem(case.action_plan_path, action.line,
                                     f"action for recommendation {action.recommendation}, but the "
                                     f"report has {len(doc.recommendations)} recommendation(s)"))
-    return problems
+    return problems + borrowed_names(case, doc) + writing_warnings(doc.tokens, report)
+
+
+def _end_line(report: Path) -> int | None:
+    """Where a section missing from the end goes: the first appendix, else the last line."""
+    try:
+        lines = report.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        if line.casefold().startswith("# appendix"):
+            return number
+    return len(lines) or 1

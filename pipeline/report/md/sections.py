@@ -1,17 +1,18 @@
 """Sections and numbering: the report's level-1 headings, paragraphs numbered as reports are.
 
-Rule ``dhr_sections`` matches every ``#`` heading to the section catalogue
-(``templates/report/sections.yaml``): title or synonym, ignoring case, punctuation and any
-leading number the chair typed. It stores the section key in ``meta`` and refuses an
-unknown heading with its line. Rule ``dhr_numbering`` then numbers numbered sections (1, 2
-...) and the top-level paragraphs inside them (1.1, 1.2 ...), and gives every heading and
-numbered paragraph a stable id for links and the contents list.
+Rule ``dhr_sections`` matches every ``#`` heading to the section catalogue (a structure
+profile in ``templates/report/structures/``, plus the headings case.yaml maps): title or
+synonym, ignoring case, punctuation and any leading number the chair typed. It stores
+the section key in ``meta`` and refuses an unknown heading with its line. Rule
+``dhr_numbering`` then numbers numbered sections (1, 2 ...) and the top-level paragraphs
+inside them (1.1, 1.2 ...), and gives every heading and numbered paragraph a stable id
+for links and the contents list.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,7 @@ class SectionSpec:
     title: str
     numbered: bool
     synonyms: tuple[str, ...]
+    prompt: str = ""  # what the section covers, for a new review's report.md
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class Catalogue:
     sections: tuple[SectionSpec, ...]
     appendix_prefix: str
     protected_characteristics: dict[str, tuple[str, ...]]
+    name: str = ""
+    # groups of section keys; a group is satisfied by any one of its sections
+    essential: tuple[tuple[str, ...], ...] = ()
+    # the review's own headings (normalised) -> section key, from case.yaml
+    mapped: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> Catalogue:
@@ -41,17 +48,30 @@ class Catalogue:
         return cls(
             sections=tuple(
                 SectionSpec(s["key"], s["title"], s.get("numbered", True),
-                            tuple(s.get("synonyms", ())))
+                            tuple(s.get("synonyms", ())), s.get("prompt", ""))
                 for s in data["sections"]
             ),
             appendix_prefix=data["appendix_prefix"],
             protected_characteristics={
                 k: tuple(v) for k, v in data["protected_characteristics"].items()
             },
+            name=data.get("name", path.stem),
+            essential=tuple(tuple(g if isinstance(g, list) else [g])
+                            for g in data.get("essential", ())),
         )
+
+    def with_headings(self, mapping: dict[str, str]) -> Catalogue:
+        """This catalogue, also accepting a review's own headings for its sections."""
+        return replace(self, mapped=tuple((normalise(h), k) for h, k in mapping.items()))
+
+    def spec(self, key: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.key == key), None)
 
     def match(self, heading: str) -> SectionSpec | None:
         wanted = normalise(heading)
+        for mapped, key in self.mapped:
+            if mapped == wanted:
+                return self.spec(key)
         for spec in self.sections:
             if wanted in {normalise(spec.title), *(normalise(s) for s in spec.synonyms)}:
                 return spec
@@ -144,8 +164,8 @@ def _classify(state: StateCore, catalogue: Catalogue) -> None:
         else:
             raise MarkdownError(
                 line_of(token),
-                f"unknown section heading '{text}'; use a Home Office section title, or add "
-                "a synonym to templates/report/sections.yaml",
+                f"unknown section heading '{text}'; use a Home Office section title, or map "
+                f"it in case.yaml: report: {{sections: {{\"{text}\": <section key>}}}}",
             )
 
 
