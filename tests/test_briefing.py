@@ -17,7 +17,7 @@ import yaml
 from conftest import EXAMPLE, run
 from pypdf import PdfReader
 
-from pipeline import briefing as B
+from pipeline.briefing import briefing as B
 from pipeline.case.folder import load_case
 from pipeline.common.errors import InputError
 from pipeline.report.render import parse_report
