@@ -32,7 +32,8 @@ from pipeline.report.render import (
     render_summary,
 )
 from pipeline.report.structure import check
-from pipeline.common.templates import report_templates
+from pipeline.common.signposting import signposting_files
+from pipeline.common.templates import home, report_templates
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -72,6 +73,8 @@ def input_digest(case: Case, *extra: str) -> str:
         "case": (case.folder, case.input_files()),
         "templates": (report_templates(), report_templates().rglob("*")),
         "pipeline": (PACKAGE_DIR, [*PACKAGE_DIR.rglob("*.py"), *PACKAGE_DIR.rglob("*.json")]),
+        # the content note and Support box every document prints
+        "signposting": (home() / "templates", signposting_files()),
     }
     files = [
         (f"{name}/{path.relative_to(root).as_posix()}", path)
