@@ -20,7 +20,6 @@ from pipeline.briefing.draft import (
 )
 from pipeline.briefing.editable import DRAFT_FILE, draft_yaml, write_draft
 from pipeline.briefing.render import (
-    FITS,
     MAX_PAGES,
     OUTPUTS,
     PREVIEW,
@@ -55,7 +54,7 @@ from pipeline.briefing.themes import (
 )
 
 __all__ = [
-    "DRAFT_FILE", "DRAFT_SOURCES", "FITS", "MAX_PAGES", "MIN_ITEM_WORDS", "OUTPUTS",
+    "DRAFT_FILE", "DRAFT_SOURCES", "MAX_PAGES", "MIN_ITEM_WORDS", "OUTPUTS",
     "PART_KEYS", "PREVIEW", "SENTENCE_END", "TEXT_PARTS", "WORD", "Block", "Briefing",
     "BriefingResult", "Library", "Part", "Rendered", "ReportText", "Theme", "blocks_text",
     "build_briefing", "choose_questions", "compose", "count_words", "detect_themes",

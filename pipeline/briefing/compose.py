@@ -25,6 +25,7 @@ from pipeline.briefing.themes import (
 from pipeline.case.folder import Case, long_date
 from pipeline.case.yamlio import LocatedYaml
 from pipeline.common.errors import InputError, Problem
+from pipeline.common.signposting import signposting, support_lines
 
 
 @dataclass
@@ -51,8 +52,7 @@ class Briefing:
     year: int
     word_limit: int
     full_review: str
-    support: list[dict]
-    emergency: str
+    support: list[str]  # plain-text lines; the HTML is the shared Support box
     how_to_use: str
 
     @property
@@ -149,12 +149,22 @@ def compose(case: Case, tokens: list[Token], strict: bool = True) -> Briefing:
         when = publication if publication else case.date
     death = case.dates["death"]
     review = f"{case.review_name} into the death of {case.victim}"
-    full = data.get("full_review") or conf["full_review"].format(
-        review=review, partnerships=" and ".join(case.partnerships))
+    full = data.get("full_review") or full_review_text(case, review)
     return Briefing(
         case=case, parts=parts, questions=questions, own_questions=len(own), themes=themes,
         themes_detected=detected, date=long_date(when), date_iso=when.isoformat(),
         year=death.year, word_limit=limit, full_review=" ".join(full.split()),
-        support=list(conf.get("support", [])), emergency=conf.get("emergency", ""),
+        support=support_lines(),
         how_to_use=" ".join(conf.get("how_to_use", "").split()),
     )
+
+
+def full_review_text(case: Case, review: str) -> str:
+    """Where to read the full review: every site's page (the briefing is one file for all
+    sites); until the review is final and has a publication date, "not yet published"."""
+    sites = signposting().sites
+    pages = " and ".join(f"{s.review_page} ({s.council})" for s in sites)
+    published = not case.is_draft and case.dates.get("publication")
+    template = settings()["full_review" if published else "full_review_draft"]
+    return template.format(review=review, pages=pages,
+                           partnerships=" and ".join(case.partnerships))

@@ -36,19 +36,31 @@ def _jinja():
     return jinja_env(templates_dir())
 
 
-def render(b: Briefing, fit: int = 0) -> Rendered:
-    """``fit``: 0 for the house size; 1, 2 ... smaller type (print only, see FITS)."""
+def render(b: Briefing) -> Rendered:
+    from pipeline.common.signposting import support_html
+
     env = _jinja()
     common = {"b": b, "case": b.case, "marking": b.case.protective_marking,
               "tool_version": __version__}
     pages = {
         media: env.get_template("briefing.html.j2").render(
             media=media, fonts=fonts() if media == "print" else {},
-            fit=fit if media == "print" else 0, **common)
+            support=support_html(2), widths=column_weights(b), **common)
         for media in ("web", "print")
     }
     form = env.get_template("action-plan.html.j2").render(fonts=fonts(), **common)
     return Rendered(pages["web"], pages["print"], plain_text(b), form)
+
+
+def column_weights(b: Briefing) -> dict[int, int]:
+    """Each text part's share of its row's width in print, by how much it holds: a list
+    item costs about half a line more than running text. Equal columns left a short part
+    half empty beside a long one."""
+    weights = {}
+    for part in b.parts[:-1]:
+        items = sum(len(block.items) for block in part.blocks)
+        weights[part.number] = max(40, part.words + 6 * items)
+    return weights
 
 
 def plain_text(b: Briefing, width: int = 78) -> str:
@@ -73,9 +85,7 @@ def plain_text(b: Briefing, width: int = 78) -> str:
             lines.append("")
     lines += ["Support", "-------"]
     for service in b.support:
-        lines += wrap.wrap(f"{service['name']}: {service['phone']} ({service['note']})")
-    if b.emergency:
-        lines += wrap.wrap(b.emergency)
+        lines += wrap.wrap(service)
     lines += ["", "Read the full review", "--------------------", *wrap.wrap(b.full_review)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -83,10 +93,12 @@ def plain_text(b: Briefing, width: int = 78) -> str:
 # --- PDF --------------------------------------------------------------------------------
 
 def form_pdf(html: str, base_url: Path, source: Path) -> bytes:
-    """The fillable proforma: tagged, with form fields; any WeasyPrint warning fails."""
+    """The fillable proforma: tagged (with the report's tag fix-ups), with form fields;
+    any WeasyPrint warning fails."""
     from pipeline.report.pdf import render_pdf
+    from pipeline.report.pdf_tags import fix_tags
 
-    return render_pdf(html, base_url, source, forms=True)
+    return fix_tags(render_pdf(html, base_url, source, forms=True))
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -96,7 +108,6 @@ def pdf_page_count(data: bytes) -> int:
 
 
 MAX_PAGES = 2
-FITS = 4  # type sizes tried (print.css.j2: html.fit-N), until the handout is one page
 
 
 def render_outputs(case: Case) -> dict[str, bytes]:
@@ -106,12 +117,11 @@ def render_outputs(case: Case) -> dict[str, bytes]:
 
     briefing = compose(case, parse_report(case).tokens)
     source = case.doc.path
-    for fit in range(FITS):  # full panels: a smaller type size before a second page
-        rendered = render(briefing, fit)
-        pdf = html_to_pdf(rendered.print_html, case.folder, source)
-        pages = pdf_page_count(pdf)
-        if pages == 1:
-            break
+    # One type size: the handout is printed, so its text never shrinks below 11 pt to
+    # squeeze onto one page; the layout has two pages (print.css.j2).
+    rendered = render(briefing)
+    pdf = html_to_pdf(rendered.print_html, case.folder, source)
+    pages = pdf_page_count(pdf)
     if pages > MAX_PAGES:
         raise RenderError(Problem(source, case.doc.line(("briefing",)),
                                   f"the briefing runs to {pages} pages; the most is "
