@@ -12,7 +12,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench eval check preview publish clean
+.PHONY: help deps demo test lint validate report build bench eval check preview publish proof clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -68,6 +68,10 @@ check: $(READY) ## Build, then run the redaction gate on a review and every file
 	$(BIN)/dhr build $(CASE)
 	@out=build/$$($(BIN)/python -c "import yaml; print(yaml.safe_load(open('$(CASE)/case.yaml'))['id'])"); \
 	  set -x; $(BIN)/dhr check $(CASE) $$out/*.html $$out/*.pdf $$out/*.csv $$(ls -d $$out/*.txt $$out/form 2>/dev/null) --case $(CASE) --key $(KEY)
+
+proof: $(READY) ## Build, then render every PDF page and HTML screen to build/<id>/proof/index.html: make proof CASE=path [KEY=path]
+	$(BIN)/dhr build $(CASE) $(if $(wildcard $(KEY)),--key $(KEY))
+	$(BIN)/dhr proof $(CASE)
 
 preview: $(READY) ## Live preview for a chair: make preview CASE=path [KEY=path] [PORT=8000]
 	$(BIN)/dhr preview $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) --port $(or $(PORT),8000)
