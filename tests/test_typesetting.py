@@ -124,3 +124,18 @@ def test_note_markers_do_not_make_lines_taller(example_build: Path, browser) -> 
         assert abs(ratio - round(ratio)) < 0.05, ratios
 
 
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "summary.pdf", "action-plan.pdf",
+                                  "briefing.pdf", "briefing-action-plan.pdf",
+                                  "form/form.pdf"])
+def test_pdfua_checker_finds_nothing(example_build: Path, name: str) -> None:
+    """The independent PDF/UA checker (the ``pdfua`` package) on every PDF the example
+    builds: exit 0 is no finding at all, not even a warning."""
+    import subprocess
+    import sys
+
+    checker = Path(sys.executable).parent / "pdfua"
+    result = subprocess.run([str(checker), "check", str(example_build / name)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout
