@@ -60,6 +60,7 @@ bench: $(READY) ## Print time and memory: report builds (example, x3) and the ga
 	$(BIN)/python bench/bench.py $(CASE)
 	$(BIN)/python bench/gate_bench.py
 	$(BIN)/python bench/preview_bench.py
+	$(BIN)/python bench/proof_bench.py $(CASE)
 
 eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
