@@ -377,6 +377,9 @@ def form_digest(case) -> str:
     files = [(f"case/{p.relative_to(case.folder).as_posix()}", p) for p in case.input_files()]
     files += [(f"form/{p.name}", p) for p in form_templates().glob("*") if p.is_file()]
     files += [(f"pipeline/{p.name}", p) for p in package.glob("*.py")]
+    # the form is rendered and tagged by the report's PDF modules too
+    files += [(f"pipeline/report/{p.name}", p) for p in
+              (package.parent / "report").glob("pdf*.py")]
     return digest_files(files, __version__)
 
 
