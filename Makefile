@@ -12,7 +12,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench eval check preview publish clean
+.PHONY: help deps demo test lint validate report build bench eval check preview publish proof clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -61,6 +61,7 @@ bench: $(READY) ## Print time and memory: report builds (example, x3), the gate,
 	$(BIN)/python bench/gate_bench.py
 	$(BIN)/python bench/preview_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/proof_bench.py $(CASE)
 
 eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
@@ -68,6 +69,10 @@ eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, 
 check: $(READY) ## Build, then run the redaction gate on a review and every file rendered from it
 	$(BIN)/dhr build $(CASE) --key $(KEY)
 	$(BIN)/dhr check $(CASE) $$($(BIN)/dhr outputs $(CASE)) --case $(CASE) --key $(KEY)
+
+proof: $(READY) ## Build, then render every PDF page and HTML screen to build/<id>/proof/index.html: make proof CASE=path [KEY=path]
+	$(BIN)/dhr build $(CASE) $(if $(wildcard $(KEY)),--key $(KEY))
+	$(BIN)/dhr proof $(CASE)
 
 preview: $(READY) ## Live preview for a chair: make preview CASE=path [KEY=path] [PORT=8000]
 	$(BIN)/dhr preview $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) --port $(or $(PORT),8000)

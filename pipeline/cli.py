@@ -254,6 +254,22 @@ def form(case_dir: Path | None, out_root: Path, read_path: Path | None) -> None:
 @main.command()
 @click.argument("case_dir", type=CASE, metavar="CASE")
 @out_option
+def proof(case_dir: Path, out_root: Path) -> None:
+    """A look at every page: build/<id>/proof/ with every PDF page and every HTML file
+    (1280 and 320 px) as PNG, and index.html, one contact sheet. Run `dhr build` first."""
+    from pipeline.case.folder import load_case
+    from pipeline.proof.sheet import make_proof
+
+    case = load_case(case_dir)
+    result = make_proof(out_root / case.id, case.doc.path)
+    pages = sum(len(v) for v in result.pages.values())
+    screens = sum(len(v) for v in result.screens.values())
+    click.echo(f"proof      {result.index} ({pages} PDF pages, {screens} screenshots)")
+
+
+@main.command()
+@click.argument("case_dir", type=CASE, metavar="CASE")
+@out_option
 @click.option("--draft", is_flag=True,
               help="Write the text, empty parts drafted from the report, to "
                    "build/<id>/briefing-draft.yaml for editing; build nothing else.")

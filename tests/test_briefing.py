@@ -382,3 +382,73 @@ def test_compose_reports_every_problem_at_once(tmp_path):
     messages = [p.message for p in caught.value.problems]
     assert any("'Background' has 81 words" in m for m in messages)
     assert any("'Good practice' has 82 words" in m for m in messages)
+
+
+# --- typography, questions and where to read the full review -----------------------
+
+def _part_texts(example: B.Briefing) -> list[str]:
+    return [squash(block.text or " ".join(block.items))
+            for part in example.parts for block in part.blocks]
+
+
+def test_body_is_at_least_11pt_and_nothing_under_10pt(out, example):
+    from pdflayout import runs
+
+    all_runs = runs(out / "briefing.pdf")
+    assert min(r.size for r in all_runs) >= 10, sorted({r.size for r in all_runs})
+    texts = _part_texts(example)
+    body = [r for r in all_runs if len(r.text.strip()) > 12
+            and any(squash(r.text) in t for t in texts)]
+    assert len(body) > 40
+    assert min(r.size for r in body) >= 11, sorted({r.size for r in body})
+
+
+def test_questions_are_regular_weight_with_a_number(out, example):
+    from pdflayout import runs
+
+    all_runs = runs(out / "briefing.pdf")
+    for question in example.questions:
+        first = next(r for r in all_runs if len(r.text.strip()) > 12
+                     and squash(question).startswith(squash(r.text)))
+        assert "Bold" not in first.font, first
+        assert any(r.page == first.page and abs(r.top - first.top) < 1 and r.x < first.x
+                   and re.fullmatch(r"\d+\.\s*", r.text) for r in all_runs), first
+
+
+def test_panels_in_a_row_are_balanced(out, example):
+    """Panels side by side end near each other: none is left half empty beside a full
+    one (the text parts, not the questions, which run across the page)."""
+    from pdflayout import runs
+
+    all_runs = runs(out / "briefing.pdf")
+    for first, second, third in ((1, 2, 3), (4, 5, 6)):
+        spans = []
+        for number in (first, second, third):
+            part = example.parts[number - 1]
+            heading = next(r for r in all_runs if r.text.strip() == part.label)
+            words = {squash(b.text or " ".join(b.items)) for b in part.blocks}
+            lines = [r for r in all_runs if r.page == heading.page and r.top > heading.top
+                     and any(squash(r.text) in w for w in words) and len(r.text.strip()) > 3]
+            spans.append(max(r.top for r in lines) - heading.top)
+        assert min(spans) >= 0.7 * max(spans), (first, spans)
+
+
+def test_full_review_names_each_site_page_and_a_draft_is_not_yet_published(out, tmp_path):
+    from pipeline.common.signposting import signposting
+
+    text = squash((out / "briefing.txt").read_text(encoding="utf-8"))
+    sites = signposting().sites
+    assert "is not yet published" in text
+    for site in sites:
+        assert squash(site.review_page) in text and site.council in text
+    final = copy_example(tmp_path)
+    path = final / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8")
+                    .replace("  status: draft", "  status: final", 1)
+                    .replace("  publication: null", "  publication: 2024-09-02", 1),
+                    encoding="utf-8")
+    case = load_case(final)
+    assert not case.is_draft
+    published = B.compose(case, parse_report(case).tokens).full_review
+    assert "not yet published" not in published
+    assert all(site.review_page in published for site in sites)

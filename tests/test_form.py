@@ -343,3 +343,57 @@ def test_build_makes_the_form_and_skips_it_when_unchanged(example_build):
     assert again.exit_code == 0, again.output
     for name in ("form.pdf", "form.json", "form.csv"):
         assert f"unchanged  {form / name}" in again.stdout, again.stdout
+
+
+# -- the form as a tagged PDF -----------------------------------------------------------
+
+def _struct_walk(element, out):
+    import pikepdf
+
+    k = element.get("/K")
+    for kid in (list(k) if isinstance(k, pikepdf.Array) else [k]):
+        if not isinstance(kid, pikepdf.Dictionary):
+            continue
+        if kid.get("/Type") == "/OBJR":
+            out.append(("OBJR", kid.Obj.objgen))
+        elif kid.get("/S") is not None:
+            out.append((str(kid.S), kid))
+            _struct_walk(kid, out)
+    return out
+
+
+def test_form_pdf_is_tagged_with_language_title_and_reading_order(form_dir):
+    import pikepdf
+
+    with pikepdf.open(form_dir / "form.pdf") as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked and str(root.Lang) == "en-GB"
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.docinfo.Title).endswith("Home Office data-collection form")
+        assert pdf.open_metadata().get("pdfuaid:part") == "1"
+        elements = _struct_walk(root.StructTreeRoot, [])
+        kinds = [kind for kind, _ in elements]
+        assert kinds.count("/H1") == 1 and "/H2" in kinds
+        # Every widget is in the tree, inside a /Form element, in the order the pages
+        # show them (tab order follows the structure).
+        tree_order = [objgen for kind, objgen in elements if kind == "OBJR"]
+        page_order = []
+        for page in pdf.pages:
+            assert page.obj.Tabs == "/S"
+            page_order += [a.objgen for a in page.obj.Annots if a.Subtype == "/Widget"]
+        assert tree_order == page_order
+        for page in pdf.pages:
+            for annot in page.obj.Annots:
+                named = annot.get("/TU") or annot.get("/Parent", {}).get("/TU")
+                assert str(named or "").strip(), f"field {annot.get('/T')} has no tooltip"
+        headers = [el for kind, el in elements if kind == "/TH"]
+        assert headers and all(str(h.A.Scope) in ("/Column", "/Row") for h in headers)
+
+
+def test_form_pdf_passes_the_pdfua_checker(form_dir):
+    import sys
+
+    checker = Path(sys.executable).parent / "pdfua"
+    result = subprocess.run([str(checker), "check", str(form_dir / "form.pdf")],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout

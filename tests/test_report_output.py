@@ -170,7 +170,7 @@ def test_html_structure(html):
 
 def test_html_numbers_sections_and_paragraphs(html):
     assert '<span class="section-number">1</span> Introduction' in html
-    assert '<span class="paragraph-number">1.1</span>' in html
+    assert '<span class="paragraph-number">1.1 </span>' in html
     assert '<span class="section-number">19</span> Recommendations' in html
 
 

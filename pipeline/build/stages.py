@@ -40,9 +40,9 @@ from pipeline.pseudonymise.replace import LOG_FILE, SOURCE_DIR
 HTML_FILES = tuple(o.file for d in rendered_by("set") for o in d.outputs if o.format != "PDF")
 PDF_DOCUMENTS = tuple(d.key for d in rendered_by("set") if d.output("PDF"))
 FORM_FILES = ("form/form.pdf", "form/form.json", "form/form.csv")
-BRIEFING_FILES = ("briefing.pdf", "briefing.html", "briefing.txt", "briefing-action-plan.pdf")
-BRIEFING_PREVIEW = "briefing-page1.png"
 MARKUP_FILES = ("case.yaml", "report.md", "action-plan.yaml")
+# The content note and Support box every document prints (pipeline.common.signposting)
+SIGNPOSTING = ("templates/signposting.yaml", "templates/sites", "templates/common")
 
 
 @dataclass
@@ -98,7 +98,8 @@ def stages_for(case: Case, out_dir: Path, print_digests: dict[str, str]) -> dict
     stages = {"html": Stage("html", [out_dir / f for f in HTML_FILES], _sources(case),
                             [marking], ("pipeline.report.render", "pipeline.report.structure",
                                         "pipeline.report.summary", "pipeline.form.check"),
-                            ("templates/report", "templates/form/fields.yaml"))}
+                            ("templates/report", "templates/form/fields.yaml",
+                             *SIGNPOSTING))}
     for doc in PDF_DOCUMENTS:
         stages[f"pdf-{doc}"] = Stage(
             f"pdf-{doc}", [out_dir / f"{doc}.pdf"], [*_assets(case), *_fonts()],
@@ -116,11 +117,14 @@ def form_stage(case: Case, out_dir: Path) -> Stage:
 
 
 def briefing_stage(case: Case, out_dir: Path) -> Stage:
-    outputs = [out_dir / f for f in BRIEFING_FILES]
+    from pipeline.briefing.render import OUTPUTS, PREVIEW
+
+    outputs = [out_dir / f for f in OUTPUTS]
     if shutil.which("pdftoppm"):
-        outputs.append(out_dir / BRIEFING_PREVIEW)
+        outputs.append(out_dir / PREVIEW)
     return Stage("briefing", outputs, [*_sources(case), *_fonts()], [case.marking or ""],
-                 ("pipeline.briefing.briefing",), ("templates/briefing", "templates/report"))
+                 ("pipeline.briefing.render",),
+                 ("templates/briefing", "templates/report", *SIGNPOSTING))
 
 
 def outputs(case_dir: Path, out_root: Path = Path("build")) -> list[Path]:
@@ -179,7 +183,7 @@ def build_one(which: str, case_dir: Path, out_root: Path = Path("build"),
 def draft_briefing(case_dir: Path, out_root: Path = Path("build"),
                    key_path: Path | None = None):
     """``dhr briefing --draft``: build/<id>/briefing-draft.yaml, never over case.yaml."""
-    from pipeline.briefing.briefing import write_draft
+    from pipeline.briefing.editable import write_draft
 
     case, _, result = _prepared(case_dir, out_root, key_path, False, False)
     return write_draft(case, result.out_dir)
@@ -308,12 +312,12 @@ def _render_form(folder: Path, marking: str | None, paths: list[Path]) -> dict[P
 
 def _render_briefing(folder: Path, marking: str | None,
                      paths: list[Path]) -> dict[Path, bytes]:
-    from pipeline.briefing.briefing import preview_png, render_outputs
+    from pipeline.briefing.render import PREVIEW, preview_png, render_outputs
 
     files = render_outputs(_reloaded(folder, marking))
     out = {p: files[p.name] for p in paths if p.name in files}
     for path in paths:
-        if path.name == BRIEFING_PREVIEW:
+        if path.name == PREVIEW:
             out[path] = preview_png(files["briefing.pdf"])
     return out
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.case.schema import validate
-from pipeline.case.yamlio import LocatedYaml, load_yaml
 from pipeline.common.dates import MONTHS, long_date
 from pipeline.common.errors import InputError, Problem
+from pipeline.common.yamlio import LocatedYaml, load_yaml
 
 CASE_FILE = "case.yaml"
 DEFAULT_FILES = {"report": "report.md", "action_plan": "action-plan.yaml"}

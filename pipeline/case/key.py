@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.case.schema import validate
-from pipeline.case.yamlio import load_yaml
 from pipeline.common.errors import InputError
+from pipeline.common.yamlio import load_yaml
 
 ENV_VAR = "DHR_KEY"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema
 
-from pipeline.case.yamlio import LocatedYaml
 from pipeline.common.errors import InputError, Problem
+from pipeline.common.yamlio import LocatedYaml
 
 MAX_LISTED = 12
 HIDDEN = "<value hidden>"

@@ -118,9 +118,13 @@ def _jinja():
 def blank_pdf(answers: FormAnswers) -> bytes:
     """The empty fillable form for this review's victims and perpetrators."""
     from pipeline.report.pdf import render_pdf
+    from pipeline.report.pdf_tags import fix_tags
 
-    return render_pdf(form_html(answers), form_templates(), form_templates() / "form.html.j2",
-                      variant=None, forms=True, error=FormRenderError)
+    # Tagged like the rest of the set (PDF/UA-1, then the same fix-ups): WeasyPrint puts
+    # each field in a /Form element in reading order, named by its HTML title (/TU).
+    return fix_tags(render_pdf(form_html(answers), form_templates(),
+                               form_templates() / "form.html.j2", variant="pdf/ua-1",
+                               forms=True, error=FormRenderError))
 
 
 def fill_pdf(blank: bytes, answers: FormAnswers) -> bytes:

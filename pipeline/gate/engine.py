@@ -22,9 +22,9 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from pipeline.case.key import Key
-from pipeline.case.yamlio import load_yaml
 from pipeline.common.errors import InputError
 from pipeline.common.templates import rules_dir
+from pipeline.common.yamlio import load_yaml
 from pipeline.gate.extract import Extraction, FileError, Forbidden, Segment, Unreadable, extract
 from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, normalise
 from pipeline.gate.people import PeopleFinder, forenames

@@ -46,8 +46,8 @@ def to_chair(problems: list[Problem], source_dir: Path, case_dir: Path) -> list[
 
 def source_dir_of(case_dir: Path, out_root: Path) -> Path | None:
     """build/<id>/source/ of a review, if its case.yaml can be read for the id."""
-    from pipeline.case.yamlio import load_yaml
     from pipeline.common.errors import InputError
+    from pipeline.common.yamlio import load_yaml
     from pipeline.pseudonymise.replace import SOURCE_DIR
 
     try:

@@ -29,9 +29,9 @@ import yaml
 from pipeline.case.folder import Case
 from pipeline.case.key import Key
 from pipeline.case.markers import MARKER
-from pipeline.case.yamlio import load_yaml
 from pipeline.common.errors import CheckFailed, Problem
 from pipeline.common.fsutil import read_text, write_atomic
+from pipeline.common.yamlio import load_yaml
 from pipeline.gate.names import KeyMatch, KeyMatcher, NameRules
 from pipeline.gate.output import mask
 

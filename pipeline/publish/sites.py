@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.case.schema import validate
-from pipeline.case.yamlio import load_yaml
 from pipeline.common.documents import DOCUMENTS
 from pipeline.common.errors import InputError
 from pipeline.common.templates import home
+from pipeline.common.yamlio import load_yaml
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ with the gaps the PDF/UA rules (as veraPDF checks them) would flag mended, with 
 - the contents list (a list whose every item is a link) becomes ``/TOC`` with ``/TOCI``
   items and ``/Reference`` bodies;
 - footnotes (the spans in a page's footnote area) become ``/Note`` with a unique ``/ID``;
-- table header cells get ``/Scope``: ``/Column`` in a header row, ``/Row`` elsewhere.
+- table header cells get ``/Scope``: ``/Column`` in a header row, ``/Row`` elsewhere;
+- an HTML ``<aside>`` (the Support box), which WeasyPrint writes as ``/NonStruct`` opening
+  with its heading, becomes ``/Aside``, role-mapped to ``/Div`` for PDF 1.7 readers.
 
 The file is saved with a deterministic identifier, so the same input gives the same bytes.
 """
@@ -22,6 +24,7 @@ import re
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+HEADINGS = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 _MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
@@ -33,7 +36,7 @@ def fix_tags(data: bytes) -> bytes:
     reachable = _reachable(root)
     _artifacts(pdf, root, reachable)
     document = root.K if isinstance(root.K, Dictionary) else root.K[0]
-    notes = 0
+    notes = asides = 0
     for element in _walk(document):
         kind = element.get("/S")
         if kind == "/L" and _is_toc(element):
@@ -45,6 +48,9 @@ def fix_tags(data: bytes) -> bytes:
                 notes += 1
                 span.S = Name.Note
                 span.ID = pikepdf.String(f"note-{notes}")
+        elif kind == "/NonStruct" and _is_aside(element):
+            element.S = Name.Aside
+            asides += 1
         elif kind == "/TH":
             row = element.get("/P")
             section = row.get("/P") if row is not None else None
@@ -55,6 +61,11 @@ def fix_tags(data: bytes) -> bytes:
                 element.A = Dictionary(O=Name.Table, Scope=scope)
             else:
                 attributes.Scope = scope
+    if asides:
+        role_map = root.get("/RoleMap")
+        if role_map is None:
+            root.RoleMap = role_map = Dictionary()
+        role_map.Aside = Name.Div
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -113,6 +124,14 @@ def _artifacts(pdf: pikepdf.Pdf, root: Dictionary, reachable: set) -> None:
                 stream.write(changed)
         for mcid in orphan:
             parents[mcid] = None
+
+
+def _is_aside(element: Dictionary) -> bool:
+    """An ``<aside>``: a heading first; a ``<nav>`` (the contents) also opens with its
+    heading, but its list is all links."""
+    kids = _kids(element)
+    return bool(kids) and str(kids[0].get("/S")) in HEADINGS and not any(
+        k.get("/S") == "/L" and _is_toc(k) for k in kids[1:])
 
 
 def _is_toc(element: Dictionary) -> bool:

@@ -93,9 +93,15 @@ def render_action_plan(case: Case, parsed: ParsedReport) -> tuple[str, str, str]
 
 def _page(template: str, case: Case, parsed: ParsedReport, media: str, doc_title: str,
           doc_class: str, contents: list, landscape: bool = False, **extra) -> str:
+    from pipeline.common.signposting import content_note_html, support_html
+
+    # The action plan is a table for the Steering Group; the report and the summary are
+    # what a family member reads, so they carry the content note and the Support box.
+    signposts = None if doc_class == "action-plan-doc" else {
+        "note": content_note_html(), "support": support_html()}
     return _jinja().get_template(template).render(
         case=case, media=media, doc_title=doc_title, doc_class=doc_class, contents=contents,
-        landscape=landscape, fonts=fonts() if media == "print" else {},
+        landscape=landscape, fonts=fonts() if media == "print" else {}, signposts=signposts,
         **_context(case, parsed.outline), **extra,
     )
 

@@ -129,7 +129,9 @@ def _render_paragraph_open(self, tokens, idx, options, env) -> str:
         return self.renderToken(tokens, idx, options, env)
     return (
         f'<p class="numbered"{self.renderAttrs(token)}>'
-        f'<span class="paragraph-number">{number}</span> '
+        # The separating space sits inside the number's box: outside it, the print
+        # layout's fixed-width inline-block would push every first line one space right.
+        f'<span class="paragraph-number">{number} </span>'
     )
 
 

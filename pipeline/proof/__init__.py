@@ -1,0 +1,1 @@
+"""The proof: a look at every page before publishing (``dhr proof``, ``make proof``)."""
