@@ -78,8 +78,9 @@ def _sync(conn, folders: list[Path], profile: Profile, result: Result) -> None:
         if db.meta(conn, "basis") != basis:
             for (rid, _digest) in db.stored(conn).values():
                 db.delete(conn, rid)
-        held = db.stored(conn)
-        wanted = {f.as_posix(): f for f in folders}
+        # Matched by where the folder really is, however the command line spelt it.
+        held = {str(Path(k).resolve()): v for k, v in db.stored(conn).items()}
+        wanted = {str(f.resolve()): f for f in folders}
         for folder_key, (rid, _digest) in sorted(held.items()):
             if folder_key not in wanted:
                 db.delete(conn, rid)
