@@ -89,14 +89,14 @@ def context(conn: sqlite3.Connection, profile: Profile, as_of: dt.date) -> dict:
                                                                  k).cells[0][0].text(k),
                    "words": t["words"]} for t in themes]
 
+    # The year's published reviews beside the earlier published ones they repeat (the
+    # public can read both); three at most each, to keep the update short.
     published = {r["id"] for r in reviews if r["stage"] == "published"}
-    repeats = []
-    for rec in views.repeats(conn):
-        if rec["review_id"] not in published:
-            continue
-        earlier = [e for e in rec["earlier"] if e["review_id"] in published]
-        if earlier:
-            repeats.append({**rec, "earlier": earlier})
+    this_year = {r["id"] for r in reviews if _in(r["publication"], start, end)}
+    repeats = views.repeats(conn, only=this_year, earlier_only=published, limit=3)
+    recs_this_year = conn.execute(
+        "SELECT count(*) FROM recommendations WHERE review_id IN "
+        f"({', '.join('?' * len(this_year))})", tuple(this_year)).fetchone()[0]
 
     actions = views.actions(conn)
     action_table = suppress.column([ACTION_LABELS[s] for s in ACTION_STATUSES],
@@ -119,6 +119,7 @@ def context(conn: sqlite3.Connection, profile: Profile, as_of: dt.date) -> dict:
         "headline": headline, "by_district": by_district, "type_rows": type_rows,
         "type_total": by_type.total.text(k), "victim_table": victim_table,
         "theme_rows": theme_rows, "repeats": repeats, "action_table": action_table,
+        "recs_this_year": recs_this_year,
         "national": profile.national, "stage_labels": STAGE_LABELS,
     }
 

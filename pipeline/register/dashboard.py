@@ -20,7 +20,14 @@ from ..templates import jinja_env
 from . import views
 from .charts import STATUS_COLOURS, Charts
 from .profile import Profile, templates_dir
-from .status import ACTION_LABELS, ACTION_STATUSES, STAGE_LABELS, STAGES, TimescaleResult
+from .status import (
+    ACTION_LABELS,
+    ACTION_STATUSES,
+    STAGE_LABELS,
+    STAGES,
+    TimescaleResult,
+    add_months,
+)
 
 MAX_THEME_LINES = 6  # more lines than this cannot be told apart; the table has them all
 
@@ -64,7 +71,12 @@ def context(conn: sqlite3.Connection, profile: Profile, as_of: dt.date,
         f"Reviews showing the {len(shown)} commonest themes, by year", years,
         {t["title"]: [t["years"].get(y, 0) for y in years] for t in shown})
 
-    repeats = views.repeats(conn)
+    # "New" recommendations: those of reviews still under way, or published in the
+    # period; older ones were the Steering Group's business in earlier years.
+    start = add_months(as_of, -profile.period_months).isoformat()
+    current = {r["id"] for r in reviews
+               if r["stage"] != "published" or (r["publication"] or "") > start}
+    repeats = views.repeats(conn, only=current)
     for rec in repeats:
         for e in rec["earlier"]:
             e["stage_label"] = STAGE_LABELS[e["stage"]]

@@ -102,9 +102,11 @@ def review_themes(conn: sqlite3.Connection) -> dict[str, list[str]]:
     return out
 
 
-def repeats(conn: sqlite3.Connection) -> list[dict]:
-    """Each recommendation that repeats earlier ones, newest review first, beside those
-    earlier recommendations and how far their actions got."""
+def repeats(conn: sqlite3.Connection, only: set[str] | None = None,
+            earlier_only: set[str] | None = None, limit: int = 5) -> list[dict]:
+    """Each recommendation (of the reviews in ``only``, or all) that repeats earlier ones
+    (in ``earlier_only``, or all), newest review first, beside at most ``limit`` of those
+    earlier recommendations, most similar first, and how far their actions got."""
     progress: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for rid, number, status in conn.execute(
             "SELECT review_id, recommendation, status FROM actions"):
@@ -114,6 +116,9 @@ def repeats(conn: sqlite3.Connection) -> list[dict]:
               "FROM recommendations r JOIN reviews v ON v.id = r.review_id")}
     grouped: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for link in rows(conn, "SELECT * FROM recommendation_links"):
+        if only is not None and link["review_id"] not in only or \
+                earlier_only is not None and link["earlier_review_id"] not in earlier_only:
+            continue
         earlier = dict(recs[(link["earlier_review_id"], link["earlier_number"])])
         counts = progress[(earlier["review_id"], earlier["number"])]
         total = sum(counts.values())
@@ -124,7 +129,7 @@ def repeats(conn: sqlite3.Connection) -> list[dict]:
     out = []
     for key, earlier in grouped.items():
         rec = dict(recs[key])
-        rec["earlier"] = sorted(earlier, key=lambda e: (-e["score"], e["sort"] or ""))
+        rec["earlier"] = sorted(earlier, key=lambda e: (-e["score"], e["sort"] or ""))[:limit]
         out.append(rec)
     return sorted(out, key=lambda r: (r["sort"] or "", r["review_id"], r["number"]),
                   reverse=True)
