@@ -24,6 +24,7 @@ from .profile import Profile, templates_dir
 from .status import ACTION_LABELS, ACTION_STATUSES, STAGE_LABELS, add_months
 
 AGE_BANDS = ("16-19", "20-24", "25-34", "35-44", "45-54", "55-64", "65+", "Unknown")
+MAX_REPEATS = 12
 SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Unknown"))
 
 
@@ -94,6 +95,9 @@ def context(conn: sqlite3.Connection, profile: Profile, as_of: dt.date) -> dict:
     published = {r["id"] for r in reviews if r["stage"] == "published"}
     this_year = {r["id"] for r in reviews if _in(r["publication"], start, end)}
     repeats = views.repeats(conn, only=this_year, earlier_only=published, limit=3)
+    repeated = len(repeats)
+    # The most alike first, and only the first few: the dashboard lists them all.
+    repeats = sorted(repeats, key=lambda r: -r["earlier"][0]["score"])[:MAX_REPEATS]
     recs_this_year = conn.execute(
         "SELECT count(*) FROM recommendations WHERE review_id IN "
         f"({', '.join('?' * len(this_year))})", tuple(this_year)).fetchone()[0]
@@ -119,7 +123,7 @@ def context(conn: sqlite3.Connection, profile: Profile, as_of: dt.date) -> dict:
         "headline": headline, "by_district": by_district, "type_rows": type_rows,
         "type_total": by_type.total.text(k), "victim_table": victim_table,
         "theme_rows": theme_rows, "repeats": repeats, "action_table": action_table,
-        "recs_this_year": recs_this_year,
+        "recs_this_year": recs_this_year, "repeated": repeated,
         "national": profile.national, "stage_labels": STAGE_LABELS,
     }
 

@@ -99,9 +99,8 @@ def _sync(conn, folders: list[Path], profile: Profile, result: Result) -> None:
                                     f"review id '{record.id}' is also used by "
                                     f"{seen[record.id]}; ids must be unique")
             seen[record.id] = key
-            db.store(conn, record, match_record(record))
+            changed = db.store(conn, record, match_record(record)) or changed
             result.read.append(record.id)
-            changed = True
         result.reviews = len(seen)
         if changed or db.meta(conn, "basis") != basis:
             _relink(conn, profile)

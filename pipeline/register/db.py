@@ -66,7 +66,13 @@ def delete(conn: sqlite3.Connection, review_id: str) -> None:
     conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
 
 
-def store(conn: sqlite3.Connection, r: Record, matches: list[Match]) -> None:
+def store(conn: sqlite3.Connection, r: Record, matches: list[Match]) -> bool:
+    """Replace the review's rows; True when its recommendations (or its place in time)
+    changed, so the similarity links must be worked out again. When they did not, the
+    links to and from it are put back as they were."""
+    before = _linkable(conn, r.id)
+    links = conn.execute("SELECT * FROM recommendation_links WHERE review_id = ? OR "
+                         "earlier_review_id = ?", (r.id, r.id)).fetchall()
     exists = conn.execute("SELECT folder FROM reviews WHERE id = ?", (r.id,)).fetchone()
     if exists and exists[0] != r.folder:
         raise InputError.at(Path(r.folder) / "case.yaml", None,
@@ -97,6 +103,21 @@ def store(conn: sqlite3.Connection, r: Record, matches: list[Match]) -> None:
           a["completed"], a["given_status"], "not-started", a["line"]) for a in r.actions])
     conn.executemany("INSERT INTO theme_matches VALUES (?, ?, ?, ?, ?)",
                      [(r.id, m.source, m.number, m.theme, m.words) for m in matches])
+    if before is not None and before == _linkable(conn, r.id):
+        conn.executemany("INSERT INTO recommendation_links VALUES (?, ?, ?, ?, ?)", links)
+        return False
+    return True
+
+
+def _linkable(conn: sqlite3.Connection, review_id: str) -> tuple | None:
+    """What the links depend on for one review: its recommendations and its date."""
+    row = conn.execute("SELECT coalesce(decision, notification) FROM reviews WHERE id = ?",
+                       (review_id,)).fetchone()
+    if row is None:
+        return None
+    texts = conn.execute("SELECT number, text FROM recommendations WHERE review_id = ? "
+                         "ORDER BY number", (review_id,)).fetchall()
+    return (row[0], tuple(texts))
 
 
 def latest_date(r: Record) -> str | None:

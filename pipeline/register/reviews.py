@@ -123,7 +123,7 @@ def _full(folder: Path, digest: str) -> Record:
     dates["report"] = case.date.isoformat()
     people = [_person(asdict(p)) for p in case.people]
     record = _record(folder, digest, case.doc, dates, people)
-    tokens = _parser().parse(_read(case.report_path), {})
+    tokens = _parser().parse(_wanted_sections(_read(case.report_path)), {})
     from ..structure import outline
 
     doc = outline(tokens)
@@ -204,12 +204,44 @@ def _match_relationship(f, text: str) -> str | None:
     return relationship_from_text(f, text)
 
 
+WANTED = ("lessons", "recommendations")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_NOTE = re.compile(r"^\[\^[^\]]+\]:")
+
+
+def _wanted_sections(source: str) -> str:
+    """The report with every line outside the Lessons and Recommendations sections (and
+    footnote definitions, which their text may cite) blanked: parsing a whole report for
+    two sections was most of the register's time. Blank lines keep the line numbers."""
+    catalogue = _catalogue()
+    keep = False
+    note = False
+    out = []
+    for line in source.split("\n"):
+        heading = _H1.match(line)
+        if heading:
+            spec = catalogue.match(heading.group(1))
+            keep = spec is not None and spec.key in WANTED
+        if _NOTE.match(line):
+            note = True
+        elif note and line and not line.startswith((" ", "\t")):
+            note = False
+        out.append(line if keep or note else "")
+    return "\n".join(out)
+
+
+@cache
+def _catalogue():
+    from ..render import catalogue
+
+    return catalogue()
+
+
 @cache
 def _parser():
     from ..md import make_parser
-    from ..render import catalogue
 
-    return make_parser(catalogue())
+    return make_parser(_catalogue())
 
 
 def _read(path: Path) -> str:

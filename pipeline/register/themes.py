@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from .reviews import Record
 
@@ -35,19 +36,24 @@ def library_digest() -> str:
     return hashlib.sha256((templates_dir() / "themes.yaml").read_bytes()).hexdigest()
 
 
+@cache
+def _patterns() -> tuple:
+    # Theme.pattern builds its expression on every use; built once here.
+    return tuple((t.key, t.pattern) for t in library().themes)
+
+
 def match_record(record: Record) -> list[Match]:
-    lib = library()
     texts = [("recommendation", r["number"], r["text"]) for r in record.recommendations]
     if record.lessons:
         texts.append(("lessons", 0, record.lessons))
     found = []
     for source, number, text in texts:
-        for theme in lib.themes:
+        for key, pattern in _patterns():
             words: list[str] = []
-            for hit in theme.pattern.finditer(text):
+            for hit in pattern.finditer(text):
                 word = " ".join(hit.group(0).split())
                 if word.casefold() not in (w.casefold() for w in words):
                     words.append(word)
             if words:
-                found.append(Match(theme.key, source, number, "; ".join(words)))
+                found.append(Match(key, source, number, "; ".join(words)))
     return found
