@@ -39,7 +39,8 @@ def to_xlsx(actions: list[dict], as_of: dt.date, title: str) -> bytes:
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
+                                     "strings_to_urls": False,
+                                     "strings_to_numbers": False})
     when = dt.datetime(as_of.year, as_of.month, as_of.day)
     book.set_properties({"title": title, "subject": f"Actions as of {as_of.isoformat()}",
                          "author": "dhr", "created": when})
