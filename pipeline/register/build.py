@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class Result:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     as_of: dt.date | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, for bench
+
+    def timed(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - since
+        return now
 
 
 def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = None,
@@ -42,6 +49,7 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
     out = out_root / OUT_DIR
     out.mkdir(parents=True, exist_ok=True)
     result = Result(out)
+    started = time.perf_counter()
     folders = find_reviews(roots)
     if not folders:
         raise InputError.at(roots[0] if roots else None, None,
@@ -50,6 +58,7 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
     conn = db.connect(path)
     try:
         _sync(conn, folders, profile, result)
+        started = result.timed("read and store changed reviews, links", started)
         when = as_of or db.default_as_of(conn)
         if when is None:
             raise InputError.at(folders[0] / "case.yaml", None, "no review records a date")
@@ -59,6 +68,7 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
         conn.execute("COMMIT")
         db.publish(conn, path)
         result.written.append(path)
+        result.timed("statuses as of, write the database", started)
         from .outputs import write_outputs
 
         write_outputs(conn, profile, out, when, result, pdf=pdf)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+import time
 from pathlib import Path
 
 from ..fsutil import write_atomic
@@ -26,6 +27,14 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
                   result, pdf: bool = True) -> None:
     cache = out / ".cache"
     charts = Charts(cache / "charts")
+    # Every output is a function of the database, the as-of day, the templates and this
+    # code: when none of them changed, nothing needs writing.
+    basis = _basis(out / "register.sqlite", as_of, pdf)
+    stamp_all = cache / "outputs.sha256"
+    if stamp_all.is_file() and stamp_all.read_text() == basis and \
+            all((out / name).is_file() for name in _names(pdf)):
+        result.unchanged += [out / name for name in _names(pdf)]
+        return
 
     def put(name: str, data: bytes | str) -> None:
         path = out / name
@@ -36,15 +45,23 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
         write_atomic(path, data)
         result.written.append(path)
 
+    started = time.perf_counter()
     put("dashboard.html", dashboard.render(dashboard.context(conn, profile, as_of, charts)))
+    started = result.timed("dashboard and charts", started)
     ordered = views.actions_in_order(conn)
     put("actions.csv", to_csv(ordered))
     put("actions.xlsx", to_xlsx(ordered, as_of, f"{profile.partnership}: actions"))
+    started = result.timed("actions.csv and .xlsx", started)
     ctx = annual.context(conn, profile, as_of)
     put("annual-report.html", annual.render(ctx, "web"))
     put("national.json", national(conn, as_of, profile.partnership))
-    if not pdf:
-        return
+    started = result.timed("annual report HTML, national.json", started)
+    if pdf:
+        _pdf(ctx, out, cache, result, started)
+    write_atomic(stamp_all, basis)
+
+
+def _pdf(ctx: dict, out: Path, cache: Path, result, started: float) -> None:
     html = annual.render(ctx, "print")
     digest = hashlib.sha256(html.encode()).hexdigest()
     stamp = cache / "annual-report.pdf.sha256"
@@ -57,3 +74,27 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
     write_atomic(target, html_to_pdf(html, out, target))
     write_atomic(stamp, digest)
     result.written.append(target)
+    result.timed("annual report PDF", started)
+
+
+NAMES = ("dashboard.html", "actions.csv", "actions.xlsx", "annual-report.html",
+         "national.json")
+
+
+def _names(pdf: bool) -> tuple[str, ...]:
+    return (*NAMES, "annual-report.pdf") if pdf else NAMES
+
+
+def _basis(database: Path, as_of: dt.date, pdf: bool) -> str:
+    from .. import __version__
+    from ..templates import home
+    from .profile import templates_dir
+
+    sha = hashlib.sha256(f"{__version__} {as_of.isoformat()} {pdf}\n".encode())
+    sha.update(database.read_bytes())
+    code = Path(__file__).resolve().parent
+    for path in sorted([*templates_dir().iterdir(), *code.glob("*.py"),
+                        home() / "templates" / "briefing" / "themes.yaml"]):
+        if path.is_file():
+            sha.update(path.name.encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
