@@ -12,7 +12,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 READY    := $(VENV)/.ready
 
 .DEFAULT_GOAL := help
-.PHONY: help deps demo test lint validate report build bench eval check preview publish proof clean
+.PHONY: help deps demo test lint validate report build bench eval check preview publish proof register clean
 
 help: ## List the targets, one line each
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -35,11 +35,15 @@ $(READY): $(VENV)/.debian pyproject.toml requirements.lock requirements-model.tx
 demo: $(READY) ## Run the whole chain on the example review (draft packages while its gates are open)
 	$(BIN)/dhr validate $(CASE)
 	$(BIN)/dhr package $(CASE) --key $(KEY) --or-draft
-	@echo "Everything built is under build/: the set, the site packages (publish/) and bundles (submit/)."
+	$(BIN)/dhr register examples
+	@echo "Everything built is under build/: the set, the site packages (publish/) and bundles (submit/), and the Steering Group's register (register/)."
 
 publish: $(READY) ## The whole chain to both site packages: make publish CASE=path KEY=path [DRAFT=1]
 	$(BIN)/dhr validate $(CASE)
 	$(BIN)/dhr package $(CASE) $(if $(wildcard $(KEY)),--key $(KEY)) $(if $(DRAFT),--draft)
+
+register: $(READY) ## The Steering Group's register of every review under examples/: build/register/
+	$(BIN)/dhr register examples $(if $(AS_OF),--as-of $(AS_OF))
 
 test: $(READY) ## Run ruff and the whole test suite
 	$(BIN)/ruff check pipeline tests bench
@@ -56,15 +60,17 @@ report: $(READY) ## Render a review's overview report (HTML, PDF): make report C
 
 build: report
 
-bench: $(READY) ## Print time and memory: report builds (example, x3), the gate, preview, Word import
+bench: $(READY) ## Print time and memory: builds, package, the gate, preview, Word import, proof, the register of 650 reviews
 	$(BIN)/python bench/bench.py $(CASE)
 	$(BIN)/python bench/gate_bench.py
 	$(BIN)/python bench/preview_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/proof_bench.py $(CASE)
+	$(BIN)/python bench/register_bench.py
 
-eval: $(READY) ## Measure the redaction gate: recall per kind, false positives, artefacts
+eval: $(READY) ## Measure the redaction gate (recall, false positives) and the repeated-recommendation matcher
 	$(BIN)/python bench/eval.py $(if $(SHOW),--show)
+	$(BIN)/python bench/register_eval.py $(if $(SHOW),--show)
 
 check: $(READY) ## Build, then run the redaction gate on a review and every file rendered from it
 	$(BIN)/dhr build $(CASE) --key $(KEY)

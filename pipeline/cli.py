@@ -400,6 +400,37 @@ def import_(ctx: click.Context, docx_path: Path, case_dir: Path, force: bool,
                    f"or gated; start the review with `dhr new`, then import again", err=True)
 
 
+@main.command()
+@click.argument("dirs", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="DIR...")
+@out_option
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="The day overdue actions and timescales are measured on (default: the "
+                   "newest date any review records; never today's date).")
+@click.option("--no-pdf", is_flag=True, help="Leave out the annual report's PDF.")
+def register(dirs: tuple[Path, ...], out_root: Path, as_of: str | None, no_pdf: bool) -> None:
+    """The Steering Group's register of every review under DIR...: register.sqlite,
+    dashboard.html, actions.csv/.xlsx, annual-report.html/.pdf and national.json."""
+    import datetime as dt
+
+    from pipeline.common.errors import InputError
+    from pipeline.register.build import build_register
+
+    when = None
+    if as_of is not None:
+        try:
+            when = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InputError(f"--as-of: '{as_of}' is not a real date (YYYY-MM-DD)") from None
+    result = build_register(list(dirs), out_root, when, pdf=not no_pdf)
+    click.echo(f"{result.reviews} review(s), {len(result.read)} read again, "
+               f"{len(result.removed)} removed; as of {result.as_of.isoformat()}")
+    for path in result.written:
+        click.echo(f"built      {path}")
+    for path in result.unchanged:
+        click.echo(f"unchanged  {path}")
+
+
 def run() -> None:  # pragma: no cover - console entry point for python -m
     sys.exit(main())
 

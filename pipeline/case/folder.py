@@ -65,6 +65,8 @@ class Action:
     target_date: str
     milestones: str = ""
     completion: str = ""
+    status: str | None = None  # not-started | in-progress | complete (the register's)
+    completed: str | None = None  # YYYY-MM
     line: int | None = None
 
     @property

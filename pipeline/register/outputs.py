@@ -1,0 +1,100 @@
+"""Everything ``build/register/`` holds besides the database.
+
+Takes the refreshed register connection, the profile, the output folder and the as-of
+day; writes ``dashboard.html``, ``actions.csv``, ``actions.xlsx``, ``annual-report.html``,
+``annual-report.pdf`` and ``national.json``. A file whose bytes would not change is not
+written again, and the PDF is not rendered again while the print HTML it comes from is
+unchanged (its digest is kept in ``.cache/``), so a small change costs little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import time
+from pathlib import Path
+
+from pipeline.common.fsutil import write_atomic
+from pipeline.register import annual, dashboard, views
+from pipeline.register.charts import Charts
+from pipeline.register.national import national
+from pipeline.register.profile import Profile
+from pipeline.register.tables import to_csv, to_xlsx
+
+
+def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: dt.date,
+                  result, pdf: bool = True) -> None:
+    cache = out / ".cache"
+    charts = Charts(cache / "charts")
+    # Every output is a function of the database, the as-of day, the templates and this
+    # code: when none of them changed, nothing needs writing.
+    basis = _basis(out / "register.sqlite", as_of, pdf)
+    stamp_all = cache / "outputs.sha256"
+    if stamp_all.is_file() and stamp_all.read_text() == basis and \
+            all((out / name).is_file() for name in _names(pdf)):
+        result.unchanged += [out / name for name in _names(pdf)]
+        return
+
+    def put(name: str, data: bytes | str) -> None:
+        path = out / name
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if path.is_file() and path.read_bytes() == data:
+            result.unchanged.append(path)
+            return
+        write_atomic(path, data)
+        result.written.append(path)
+
+    started = time.perf_counter()
+    put("dashboard.html", dashboard.render(dashboard.context(conn, profile, as_of, charts)))
+    started = result.timed("dashboard and charts", started)
+    ordered = views.actions_in_order(conn)
+    put("actions.csv", to_csv(ordered))
+    put("actions.xlsx", to_xlsx(ordered, as_of, f"{profile.partnership}: actions"))
+    started = result.timed("actions.csv and .xlsx", started)
+    ctx = annual.context(conn, profile, as_of)
+    put("annual-report.html", annual.render(ctx, "web"))
+    put("national.json", national(conn, as_of, profile.partnership))
+    started = result.timed("annual report HTML, national.json", started)
+    if pdf:
+        _pdf(ctx, out, cache, result, started)
+    write_atomic(stamp_all, basis)
+
+
+def _pdf(ctx: dict, out: Path, cache: Path, result, started: float) -> None:
+    html = annual.render(ctx, "print")
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    stamp = cache / "annual-report.pdf.sha256"
+    target = out / "annual-report.pdf"
+    if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        result.unchanged.append(target)
+        return
+    from pipeline.report.pdf import html_to_pdf
+
+    write_atomic(target, html_to_pdf(html, out, target))
+    write_atomic(stamp, digest)
+    result.written.append(target)
+    result.timed("annual report PDF", started)
+
+
+NAMES = ("dashboard.html", "actions.csv", "actions.xlsx", "annual-report.html",
+         "national.json")
+
+
+def _names(pdf: bool) -> tuple[str, ...]:
+    return (*NAMES, "annual-report.pdf") if pdf else NAMES
+
+
+def _basis(database: Path, as_of: dt.date, pdf: bool) -> str:
+    from pipeline import __version__
+    from pipeline.common.templates import home
+    from pipeline.register.profile import templates_dir
+
+    sha = hashlib.sha256(f"{__version__} {as_of.isoformat()} {pdf}\n".encode())
+    sha.update(database.read_bytes())
+    code = Path(__file__).resolve().parent
+    for path in sorted([*templates_dir().iterdir(), *code.glob("*.py"),
+                        home() / "templates" / "briefing" / "themes.yaml"]):
+        if path.is_file():
+            sha.update(path.name.encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
