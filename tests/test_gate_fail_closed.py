@@ -226,3 +226,46 @@ def test_output_naming_a_folder_is_a_usage_error(tmp_path):
     result = run("check", CLEAN, "--no-ner", "--output", tmp_path)
     assert result.exit_code == 2
     assert "Invalid value for '--output'" in result.stderr
+
+
+# -- a package's own manifest --------------------------------------------------------------
+
+def _package(tmp_path: Path, manifest: bytes, page: bytes) -> Path:
+    import zipfile
+
+    path = tmp_path / "site.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", manifest)
+        archive.writestr("page.txt", page)
+    return path
+
+
+@pytest.mark.parametrize("manifest", [b"not json {", b"[1, 2]", b'{"may_publish": "Bethany"}',
+                                      b'{"may_publish": [1], "accepted_findings": "x"}'])
+def test_a_manifest_dhr_did_not_write_allows_nothing(tmp_path, manifest):
+    package = _package(tmp_path, manifest, b"Bethany Carrow rang the police.\n")
+    result = run("check", package, "--key", EVAL_KEY, "--format", "json", "--no-ner")
+    assert result.exit_code == 1, result.output
+    assert "key-name" in {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_a_manifest_cannot_allow_a_name_from_the_key(tmp_path):
+    manifest = json.dumps({"may_publish": ["Bethany Carrow"], "accepted_findings": []})
+    package = _package(tmp_path, manifest.encode(), b"Bethany Carrow rang the police.\n")
+    result = run("check", package, "--key", EVAL_KEY, "--format", "json", "--no-ner")
+    assert result.exit_code == 1
+    blocked = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "block"]
+    assert any(f["rule"] == "key-name" and f["path"].endswith("page.txt") for f in blocked)
+
+
+def test_a_manifest_cannot_accept_an_unreadable_member(tmp_path, artefacts):
+    _, [bomb] = findings(artefacts["zip-bomb"])
+    import zipfile
+
+    package = tmp_path / "p.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"accepted_findings": [
+            {"fingerprint": bomb["fingerprint"], "reason": "x", "accepted_by": "y"}]}))
+        archive.writestr("bomb.zip", artefacts["zip-bomb"].read_bytes())
+    code, found = findings(package)
+    assert code == 1 and "accepted" not in {f["severity"] for f in found}

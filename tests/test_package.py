@@ -301,7 +301,7 @@ def test_a_package_with_a_real_name_added_blocks_on_its_own(draft, tmp_path):
     result = run("check", leaky, "--format", "json")
     assert result.exit_code == 1
     blocking = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "block"]
-    assert [f["rule"] for f in blocking] == ["ner-person"]
+    assert [f["entity_type"] for f in blocking] == ["PERSON"]
     assert blocking[0]["text"] == "G***** P******"
 
 

@@ -5,123 +5,40 @@ confidential key (optional: without it only patterns and NER run), the review's 
 (pseudonyms, chair and agencies may be published) and the shared allow list in
 ``redaction_rules/allow.yaml``; produces ``Finding``s, each with its explanation (rule,
 pattern, score, context word), a fingerprint for reviewed exceptions, and ``block`` or
-``warn`` severity. Three layers, in priority order where they overlap: the key's names in
-every variant (``pipeline.gate.names``), pattern rules (``pipeline.gate.rules``), and NER
-(``pipeline.gate.ner``, Presidio with spaCy).
+``warn`` severity. Layers, in priority order where they overlap: the key's names in
+every variant (``pipeline.gate.names``); pattern rules (``pipeline.gate.rules``) and the
+people layer for names not in the key (``pipeline.gate.people``); NER
+(``pipeline.gate.ner``, Presidio with spaCy). The place policy (``pipeline.gate.places``)
+clears counties, authorities, public bodies and large towns; inside a package, what its
+manifest says it may publish is allowed and its chair's accepted findings are accepted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path, PurePosixPath
-
-import yaml
+from pathlib import Path
 
 from pipeline.case.key import Key
 from pipeline.common.errors import InputError
-from pipeline.common.templates import rules_dir
-from pipeline.common.yamlio import load_yaml
-from pipeline.gate.extract import Extraction, FileError, Forbidden, Segment, Unreadable, extract
-from pipeline.gate.names import KeyMatcher, NameRules, common_words, fold, normalise
+from pipeline.gate.allow import Allow, shared_allow
+from pipeline.gate.exceptions import ACCEPTED_FILE, load_accepted, review_allow
+from pipeline.gate.extract import Extraction, FileError, Segment, extract
+from pipeline.gate.finding import FILE_RULES, Finding, GateResult, problem_finding
+from pipeline.gate.names import KeyMatcher, NameRules, common_words, normalise
 from pipeline.gate.people import PeopleFinder, forenames
 from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
 
-ACCEPTED_FILE = "gate-accepted.yaml"
-FILE_RULES = ("unreadable", "forbidden-file")
+# ACCEPTED_FILE, load_accepted and review_allow live in pipeline.gate.exceptions, Allow
+# in pipeline.gate.allow, Finding in pipeline.gate.finding; they are imported here for
+# the callers that import them from the engine.
+__all__ = ["ACCEPTED_FILE", "FILE_RULES", "Allow", "Finding", "Gate", "GateResult",
+           "load_accepted", "review_allow", "shared_allow"]
 # Rules whose finding is a place or an organisation, so the place policy may clear it.
 PLACE_RULES = ("village-name", "named-institution")
 SEVERITIES = ("block", "warn")
 
-
-@dataclass
-class Finding:
-    path: str
-    line: int | None
-    page: int | None
-    column: int | None
-    text: str
-    entity_type: str
-    rule: str
-    severity: str
-    score: float
-    message: str
-    kind: str  # evaluation category: key-name, nhs, ner-person, ...
-    where: str  # the part of the file: text, PDF metadata /Author, HTML comment ...
-    explanation: dict = field(default_factory=dict)
-    accepted: dict | None = None
-    start: int = 0
-    end: int = 0
-    priority: int = 0
-    subject: str = ""  # an unreadable or forbidden file: its content digest
-    fixed_fingerprint: str = ""  # kept when a report masks the path it was made from
-
-    @property
-    def fingerprint(self) -> str:
-        if self.fixed_fingerprint:
-            return self.fixed_fingerprint
-        if self.rule in FILE_RULES:
-            # A file the gate could not vouch for is known by its own bytes and name: a
-            # chair who accepted one encrypted PDF has not accepted every zip bomb.
-            member = self.path.rsplit("!", 1)[-1].replace("\\", "/")
-            member = member if "!" in self.path else PurePosixPath(member).name
-            raw = f"{self.rule}\0{self.subject or self.path}\0{member}\0{self.message}"
-        else:
-            # The rule and the text, not the place: accepting "this text is safe" in the
-            # source carries over to the rendered HTML and PDF, and survives edits
-            # elsewhere.
-            raw = f"{self.rule}\0{normalise(self.text)}"
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == "block" and self.accepted is None
-
-
-@dataclass
-class GateResult:
-    findings: list[Finding]
-    checked: list[str]
-
-    @property
-    def blocking(self) -> list[Finding]:
-        return [f for f in self.findings if f.blocking]
-
-
-# -- allow lists ----------------------------------------------------------------------
-
-@cache
-def shared_allow(path: Path | None = None) -> tuple[str, ...]:
-    data = yaml.safe_load((path or rules_dir() / "allow.yaml").read_text("utf-8"))
-    return tuple(str(item) for group in data.values() for item in group or ())
-
-
-class Allow:
-    """Phrases that may be published, found in text as spans (case and accents ignored),
-    and single words a detected name may be made of (pseudonyms, allowed names)."""
-
-    def __init__(self, phrases: Iterable[str]):
-        phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len,
-                         reverse=True)
-        self.phrases = phrases
-        self.words = {w for p in phrases for w in normalise(p).split()}
-        alternatives = [r"[\s,]+".join(re.escape(w) for w in normalise(p).split())
-                        for p in phrases]
-        self.regex = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?:'s)?(?!\w)",
-                                re.I) if alternatives else None
-        self.digits = {re.sub(r"\D", "", p) for p in phrases if re.search(r"\d{3}", p)}
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        if self.regex is None:
-            return []
-        return [m.span() for m in self.regex.finditer(fold(text))]
-
-
-# -- the gate -------------------------------------------------------------------------
 
 class Gate:
     def __init__(self, key: Key | None = None, allow: Iterable[str] = (), ner: bool = True,
@@ -168,8 +85,8 @@ class Gate:
 
     def check_extraction(self, out: Extraction) -> list[Finding]:
         findings: list[Finding] = []
-        findings += [_problem_finding(u) for u in out.unreadable]
-        findings += [_problem_finding(f) for f in out.forbidden]
+        findings += [problem_finding(u) for u in out.unreadable]
+        findings += [problem_finding(f) for f in out.forbidden]
         for image in out.images:
             findings.append(Finding(image, None, None, None, "", "IMAGE", "image-not-read",
                                     "warn", 0.3, "image content is not read; check it by eye "
@@ -435,46 +352,3 @@ def _dedupe(found: list[Finding]) -> list[Finding]:
         if not any(f.start < k.end and k.start < f.end for k in kept):
             kept.append(f)
     return kept
-
-
-def _problem_finding(problem: Unreadable | Forbidden) -> Finding:
-    if isinstance(problem, Unreadable):
-        return Finding(problem.path, None, None, None, "", "UNREADABLE", "unreadable", "block",
-                       1.0, f"cannot be read, so cannot be vouched for: {problem.message}",
-                       "artefact", "file", subject=problem.digest)
-    return Finding(problem.path, None, None, None, "", "FORBIDDEN_FILE", "forbidden-file",
-                   "block", 1.0, problem.message, "artefact", "file", subject=problem.digest)
-
-
-# -- reviewed exceptions --------------------------------------------------------------
-
-def load_accepted(path: Path) -> dict[str, dict]:
-    """``gate-accepted.yaml``: findings a chair judged safe, by fingerprint."""
-    doc = load_yaml(path)
-    data = doc.data or {}
-    if not isinstance(data, dict) or not isinstance(data.get("accepted", []), list):
-        raise InputError.at(path, 1, "expected 'accepted:' with a list of entries")
-    accepted = {}
-    for i, item in enumerate(data.get("accepted", [])):
-        missing = [k for k in ("fingerprint", "reason", "accepted_by")
-                   if not isinstance(item, dict) or not item.get(k)]
-        if missing:
-            raise doc.error(("accepted", i), f"accepted entry needs {', '.join(missing)}")
-        accepted[str(item["fingerprint"])] = {"reason": str(item["reason"]),
-                                              "accepted_by": str(item["accepted_by"])}
-    return accepted
-
-
-def review_allow(review, sources: bool = False) -> list[str]:
-    """What a review's own facts allow: pseudonyms, the chair, agencies, partnerships, and
-    the panel's names where they are published (always in the sources, where case.yaml
-    records them even when the report does not print them). ``review``: a loaded
-    ``Case`` or its folder."""
-    from pipeline.case.folder import Case, load_case
-
-    case = review if isinstance(review, Case) else load_case(review)
-    allowed = [p.pseudonym for p in case.people] + [case.chair_name]
-    allowed += [a.name for a in case.agencies] + case.partnerships
-    if case.show_panel_names or sources:
-        allowed += [m.name for m in case.panel if m.name]
-    return allowed
