@@ -14,24 +14,30 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import re
 import zipfile
 from bisect import bisect_right
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from pipeline.gate.pdf_read import MAX_DEPTH, read_pdf
+from pipeline.gate.segments import (
+    Extraction,
+    FileError,
+    Forbidden,
+    Segment,
+    Unreadable,
+    content_digest,
+    url_view,
+)
+
 MAX_MEMBER = 200 * 1024 * 1024  # bytes one zip member may expand to
 MAX_TOTAL = 1024 * 1024 * 1024  # bytes a whole package may expand to
 MAX_RATIO = 200  # expansion ratio that marks a zip bomb
-MAX_DEPTH = 3  # zips inside zips
 REVEAL_MARKER = "dhr-check-revealed-output"  # written into every --reveal report
 
-# pypdf logs what it repairs; the gate reports unreadable files itself, once.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".yaml", ".yml", ".csv", ".json", ".xml",
                  ".sarif", ".css"}
@@ -41,68 +47,6 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".em
 DRAFT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".md", ".markdown", ".pages"}
 KEY_NAME = re.compile(r"(^|[-_.])key([-_.].*)?\.ya?ml$", re.I)
 SKIP_IN_REVIEW = {"gate-accepted.yaml"}
-
-
-@dataclass
-class Segment:
-    path: str
-    text: str
-    where: str  # "text", "comment", "attribute alt of <img>", "PDF page", ...
-    line: int | None = None  # line of the segment's first character
-    page: int | None = None
-    line_starts: list[int] | None = None  # offsets of each line start, for text files
-    marks: list[tuple[int, int]] | None = None  # (offset, source line), for HTML text
-
-    def locate(self, offset: int) -> tuple[int | None, int | None]:
-        """(line, column) of an offset in this segment, 1-based, where known."""
-        if self.line_starts is not None:
-            index = bisect_right(self.line_starts, offset) - 1
-            return self.line + index, offset - self.line_starts[index] + 1
-        if self.marks:
-            index = bisect_right([m[0] for m in self.marks], offset) - 1
-            return self.marks[max(index, 0)][1], None
-        return self.line, None
-
-
-@dataclass
-class Unreadable:
-    path: str
-    message: str
-    digest: str = ""  # what the file is: its content hash (or a zip member's CRC and sizes)
-
-
-@dataclass
-class Forbidden:
-    path: str
-    message: str
-    digest: str = ""
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@dataclass
-class Extraction:
-    segments: list[Segment] = field(default_factory=list)
-    unreadable: list[Unreadable] = field(default_factory=list)
-    forbidden: list[Forbidden] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
-    # A package repeats the same PDF in several places (each site, each bundle): what
-    # was read from a file's bytes once is reused, under its new path.
-    seen: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
-    # A package's own manifest.json says what it may publish (pseudonyms, chair,
-    # agencies): zip path -> those names, allowed only inside that zip.
-    publishable: dict[str, list[str]] = field(default_factory=dict)
-    # ... and which findings its chair reviewed and accepted: zip path -> fingerprints.
-    package_accepted: dict[str, dict[str, dict]] = field(default_factory=dict)
-
-
-class FileError(Exception):
-    """A command-line PATH that does not exist (the CLI exits 2: the command line is
-    wrong). A file that exists but cannot be read is an ``Unreadable`` finding instead,
-    so the other paths are still checked and the report is still complete."""
 
 
 # -- entry points -----------------------------------------------------------------------
@@ -197,14 +141,14 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
 def _content(data: bytes, display: str, suffix: str, out: Extraction, depth: int,
              package: bool) -> None:
     if suffix == ".pdf":
-        _pdf(data, display, out, depth)
+        read_pdf(data, display, out, depth, _file)
     elif suffix == ".zip":
         _zip(data, display, out, depth)
     elif suffix == ".docx":  # pipeline.gate.docx, handed what it needs (no import circle)
         from pipeline.gate.docx import extract_into
 
         extract_into(data, display, out, depth, segment=Segment, unreadable=Unreadable,
-                     url_view=_url_view, read_file=_file, max_depth=MAX_DEPTH)
+                     url_view=url_view, read_file=_file, max_depth=MAX_DEPTH)
     elif suffix in HTML_SUFFIXES:
         text = data.decode("utf-8")
         _marker(text, display, out, package)
@@ -242,14 +186,7 @@ def _text(text: str, display: str, out: Extraction) -> None:
     for match in _URL.finditer(text):
         url = match.group(1) or match.group(0)
         line = bisect_right(starts, match.start()) if starts else 1
-        _url_view(url, display, out, line)
-
-
-def _url_view(url: str, display: str, out: Extraction, line: int | None,
-              page: int | None = None, where: str = "link target") -> None:
-    """Names in links hide behind %20, hyphens and dots: 'sarah-whitfield' -> words."""
-    words = re.sub(r"[-_.+/=?&#:%]+", " ", unquote(unquote(url)))
-    out.segments.append(Segment(display, words, f"{where} (decoded)", line=line, page=page))
+        url_view(url, display, out, line)
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -284,7 +221,7 @@ class _HtmlText(HTMLParser):
             self.out.segments.append(
                 Segment(self.display, value, f"attribute {name} of <{tag}>", line=line))
             if name in URL_ATTRS:
-                _url_view(value, self.display, self.out, line,
+                url_view(value, self.display, self.out, line,
                           where=f"attribute {name} of <{tag}>")
         if tag == "style":
             self.skip += 1
@@ -326,96 +263,6 @@ def _html(text: str, display: str, out: Extraction) -> None:
                 out.segments.append(Segment(display, chunk, "text", line=marks[0][1],
                                             marks=marks))
             marks, chunk_start = [], end
-
-
-# -- PDF ----------------------------------------------------------------------------------
-
-def _pdf(data: bytes, display: str, out: Extraction, depth: int) -> None:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            out.unreadable.append(Unreadable(display, "encrypted PDF; the gate cannot read "
-                                                      "it, so it cannot vouch for it"))
-            return
-        pages = list(reader.pages)
-        texts = _page_texts(data)
-        for number, page in enumerate(pages, start=1):
-            text = texts[number - 1] if number <= len(texts) else ""
-            # Re-join words broken at a line end: "Whit-\nfield" was one word, and
-            # "Fairweather-\nExample" one hyphenated name.
-            text = re.sub(r"(\w)-\n([a-z])", r"\1\2", text)
-            text = re.sub(r"(\w)-\n([A-Z])", r"\1-\2", text)
-            out.segments.append(Segment(display, text, "PDF page", page=number))
-            _annotations(page, number, display, out)
-        for key, value in (reader.metadata or {}).items():
-            out.segments.append(Segment(display, str(value), f"PDF metadata {key}"))
-        xmp = reader.trailer["/Root"].get("/Metadata")
-        if xmp is not None:
-            raw = xmp.get_object().get_data().decode("utf-8", "replace")
-            out.segments.append(Segment(display, re.sub(r"<[^>]+>", " ", raw),
-                                        "PDF XMP metadata"))
-        for title in _outline_titles(reader.outline):
-            out.segments.append(Segment(display, title, "PDF bookmark"))
-        for name, field_ in (reader.get_fields() or {}).items():
-            values = [name] + [str(field_.get(k, "")) for k in ("/V", "/TU", "/DV")]
-            out.segments.append(Segment(display, " | ".join(v for v in values if v),
-                                        "PDF form field"))
-        for name, contents in reader.attachments.items():
-            for content in contents:
-                inner = f"{display}!{name}"
-                if depth >= MAX_DEPTH:
-                    out.unreadable.append(Unreadable(inner, "attachments nested too deep"))
-                    continue
-                _file(content, inner, out, depth + 1, package=True)
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        out.unreadable.append(Unreadable(display, f"corrupt PDF: {exc}"))
-
-
-def _page_texts(data: bytes) -> list[str]:
-    """Every page's text, all of it (white, tiny or off-page text too), with PDFium: a
-    C library, some thirty times faster here than parsing content streams in Python.
-    pypdf still reads the structure (metadata, outlines, annotations, attachments)."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(data)
-    try:
-        texts = []
-        for page in document:
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            # PDFium reports a hyphen it cannot map (a non-breaking one, say) as U+FFFE
-            texts.append(text.replace("\ufffe", "-"))
-            textpage.close()
-            page.close()
-        return texts
-    finally:
-        document.close()
-
-
-def _annotations(page, number: int, display: str, out: Extraction) -> None:
-    for ref in page.get("/Annots") or []:
-        annot = ref.get_object()
-        for key in ("/Contents", "/T", "/Subj", "/RC", "/TU", "/NM"):
-            if annot.get(key):
-                out.segments.append(Segment(display, str(annot[key]),
-                                            f"PDF annotation {key}", page=number))
-        action = annot.get("/A")
-        if action is not None:
-            uri = action.get_object().get("/URI")
-            if uri:
-                out.segments.append(Segment(display, str(uri), "PDF link", page=number))
-                _url_view(str(uri), display, out, None, number, "PDF link")
-
-
-def _outline_titles(outline) -> Iterator[str]:
-    for item in outline or []:
-        if isinstance(item, list):
-            yield from _outline_titles(item)
-        else:
-            yield str(getattr(item, "title", "") or "")
 
 
 # -- zip ----------------------------------------------------------------------------------
