@@ -62,7 +62,7 @@ def edit(path: Path, line: str) -> None:
     ("templates/form/form.css", "\n/* edited */\n", FORM),
     # the form's answers: the form, and the HTML stage, which validates them first
     ("pipeline/form/answers.py", "\n# edited\n", FORM | HTML),
-    ("pipeline/briefing/briefing.py", "\n# edited\n", BRIEFING),
+    ("pipeline/briefing/compose.py", "\n# edited\n", BRIEFING),
     ("templates/briefing/briefing.css", "\n/* edited */\n", BRIEFING),
     # the report's templates: every HTML and every PDF made from it (the briefing reads
     # them too)

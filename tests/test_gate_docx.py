@@ -89,14 +89,19 @@ def test_a_zip_holding_a_word_file_is_read_and_refused(tmp_path, key):
     (b"not a Word file", "named .docx but is not a Word document"),
     (None, "not a Word document (no word/document.xml)"),
 ])
-def test_a_file_that_is_not_a_word_document_is_bad_input(tmp_path, content, message):
+def test_a_file_that_is_not_a_word_document_blocks_as_unreadable(tmp_path, content,
+                                                                 message):
+    """The gate fails closed: a file it cannot read is a blocking finding in a complete
+    report (exit 1), never a pass and never an aborted run."""
     path = tmp_path / "draft.docx"
     if content is None:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("notes.txt", "hello")
     else:
         path.write_bytes(content)
-    result = run("check", path, "--no-ner")
-    assert result.exit_code == 2
-    assert result.stderr.strip() == f"{path}: {message}"
+    result = run("check", path, "--no-ner", "--format", "json")
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "unreadable" and finding["severity"] == "block"
+    assert finding["message"].endswith(message)
     assert "Traceback" not in result.output

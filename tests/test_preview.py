@@ -44,11 +44,17 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def shown(page, preview, since: int) -> None:
-    """Wait for the preview to settle on a new build (its name pass done), then for the
-    page to have reloaded into it: the page is read only when no reload is coming, so no
+def shown(page, preview, since: int, text: str) -> None:
+    """Wait for the preview to settle on a build that holds ``text`` (its name pass done:
+    a build still settling from an earlier edit does not count), then for the page to
+    have reloaded into it: the page is read only when no reload is coming, so no
     evaluation can land in the middle of a navigation."""
-    version = preview.settled(since, timeout=30)
+    while True:
+        version = preview.settled(since, timeout=30)
+        with preview.lock:
+            if text in preview.state.pages.get("report", "") and not preview.state.error:
+                break
+        since = version
     page.locator(f"html[data-preview-version='{version}']").wait_for(state="attached",
                                                                     timeout=15000)
 
@@ -63,7 +69,7 @@ def test_page_updates_after_an_edit(running, browser_page):
     before = preview.state.version
     edit(case / "report.md", "This Domestic Homicide Review examines",
          "This review, now edited, examines")
-    shown(page, preview, before)
+    shown(page, preview, before, "now edited")
     assert "now edited" in page.inner_text("body")
     assert page.evaluate("window.scrollY") > 1000, "the scroll position is kept"
 
@@ -74,7 +80,7 @@ def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
     page.goto(f"http://127.0.0.1:{port}/report.html")
     before = preview.state.version
     edit(case / "report.md", "# Timescales\n", "# Timescales\n\nSarah Whitfield rang.\n")
-    shown(page, preview, before)
+    shown(page, preview, before, "Sarah Whitfield rang.")
     mark = page.locator("mark.dhr-finding", has_text="Sarah Whitfield")
     assert mark.first.get_attribute("data-rule") == "key-name"
     assert "real name from the key" in mark.first.get_attribute("title")
@@ -93,7 +99,7 @@ def test_broken_case_yaml_shows_the_error_page(running, browser_page):
     assert "case.yaml:" in page.locator(".dhr-errors").inner_text()
     before = preview.state.version
     (case / "case.yaml").write_text(original, encoding="utf-8")
-    shown(page, preview, before)
+    shown(page, preview, before, "now edited")
     assert page.locator("#dhr-preview").count() == 1
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -104,18 +104,22 @@ _FOLD_EXTRA = str.maketrans({"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "
                              "ı": "i", "’": "'", "‘": "'"})
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Remove diacritics character by character, so offsets in the folded text are
-    offsets in the original."""
-    out = []
-    for char in text.translate(_FOLD_EXTRA):
-        if ord(char) < 128:
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFD", char)
-                       if not unicodedata.combining(c))
-        out.append(base[0] if len(base) >= 1 else char)
-    return "".join(out)
+    offsets in the original. Kept for the texts last folded: every layer of the gate folds
+    the same segment, and most text is plain ASCII, which is returned as it is."""
+    text = text.translate(_FOLD_EXTRA)
+    if text.isascii():
+        return text
+    return "".join(c if c < "\x80" else _fold_char(c) for c in text)
+
+
+@cache
+def _fold_char(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", char)
+                   if not unicodedata.combining(c))
+    return base[0] if base else char
 
 
 def normalise(text: str) -> str:

@@ -27,8 +27,12 @@ MAX_WORDS = 6
 
 
 def _key(words: list[str]) -> str:
-    return " ".join(re.sub(r"'s$", "", w.casefold().replace("’", "'")).rstrip(".")
-                    for w in words)
+    return " ".join(_word_key(w) for w in words)
+
+
+def _word_key(word: str) -> str:
+    word = word.casefold().replace("’", "'")
+    return (word[:-2] if word.endswith("'s") else word).rstrip(".")
 
 
 class PlacePolicy:
@@ -76,20 +80,27 @@ class PlacePolicy:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Spans of allowed places and bodies, longest first at each word."""
         folded = fold(text)
-        words = [(m.start(), m.end(), _key([m.group()])) for m in _WORD.finditer(folded)]
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        keys: dict[int, str] = {}
+
+        def key_of(index: int) -> str:  # only words a name may start or continue from
+            if index not in keys:
+                keys[index] = _key([words[index][2]])
+            return keys[index]
+
         starts = self._starts
         out: list[tuple[int, int]] = []
         i = 0
         while i < len(words):
             found = 0
-            longest = starts.get(words[i][2], 0) if folded[words[i][0]].isupper() else 0
+            longest = starts.get(key_of(i), 0) if folded[words[i][0]].isupper() else 0
             for n in range(min(longest, len(words) - i), 0, -1):
                 chunk = words[i:i + n]
                 # words of one name are separated by spaces or hyphens only
                 if any(folded[a[1]:b[0]].strip(" -") for a, b in zip(chunk, chunk[1:],
                                                                       strict=False)):
                     continue
-                key = " ".join(w[2] for w in chunk)
+                key = " ".join(key_of(j) for j in range(i, i + n))
                 if key in self.bodies or key in self.areas:
                     found = n
                     break

@@ -77,6 +77,7 @@ class Preview:
         except DhrError as exc:
             with self.lock:
                 self.state.error = [str(p) for p in exc.problems]
+                self.state.ner_pending = False  # an earlier build's pass will not report
                 self.state.version += 1
                 self.changed.notify_all()
             return
