@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from pipeline.build.package import package_case
 from pipeline.case.gates import DRAFT_LABEL
 from pipeline.cli import main
+from pipeline.gate.setup import gate_for
 from pipeline.publish.package import DRAFT_SUFFIX, verify_zip
 
 KEY = EXAMPLE / "key.example.yaml"
@@ -313,3 +314,33 @@ def test_manifest_names_are_allowed_only_inside_their_own_package(draft, tmp_pat
     blocking = {Path(f["path"]).name for f in json.loads(result.stdout)["findings"]
                 if f["severity"] == "block"}
     assert blocking == {"loose.md"}
+
+
+
+
+@pytest.mark.parametrize("one_run", [True, False], ids=["one check", "two checks"])
+def test_a_finding_accepted_in_one_package_is_not_accepted_in_another(draft, tmp_path,
+                                                                      one_run):
+    """The gate remembers what it found in a text so as not to look again in every copy;
+    the chair's acceptance inside kent.zip must not travel with that memory to the same
+    page in a package whose manifest does not accept it, in the same check or a later
+    one of the same gate (as the packager runs them)."""
+    _, out, _ = draft
+    kent = out / "publish" / "kent.zip"
+    other = tmp_path / "other.zip"  # the same files; its manifest accepts nothing
+    with zipfile.ZipFile(kent) as source, zipfile.ZipFile(other, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "manifest.json":
+                manifest = json.loads(data)
+                assert manifest["accepted_findings"]
+                data = json.dumps({**manifest, "accepted_findings": []}).encode()
+            target.writestr(info, data)
+    gate = gate_for(out_root=tmp_path)
+    if one_run:
+        findings = gate.check([kent, other]).findings
+    else:
+        findings = gate.check([kent]).findings + gate.check([other]).findings
+    accepted = [f for f in findings if f.fingerprint == "9311fd13df29d57c"]
+    assert {f.path.split("!")[0] for f in accepted} == {str(kent), str(other)}
+    assert all(bool(f.accepted) == f.path.startswith(str(kent)) for f in accepted)

@@ -33,6 +33,7 @@ class Allow:
         phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len,
                          reverse=True)
         self.phrases = phrases
+        self.key = frozenset(phrases)  # two allow lists of the same phrases judge alike
         self.words = {w for p in phrases for w in normalise(p).split()}
         alternatives = [r"[\s,]+".join(re.escape(w) for w in normalise(p).split())
                         for p in phrases]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.case.key import Key
@@ -57,6 +58,10 @@ class Gate:
         self.names = NameRules.load()
         self.places = PlacePolicy.load()
         self._finders: dict[int, PeopleFinder] = {}
+        # What was found in a text, kept for this gate's later checks: the packager reads
+        # the set's files first, then the same files again inside every package.
+        self._seen_segments: dict[tuple, list[Finding]] = {}
+        self._seen_units: dict[tuple, list[Finding]] = {}
         self.use_ner = ner
         self.ner_cache = ner_cache
 
@@ -91,7 +96,7 @@ class Gate:
             findings.append(Finding(image, None, None, None, "", "IMAGE", "image-not-read",
                                     "warn", 0.3, "image content is not read; check it by eye "
                                     "(its alt text is checked)", "image", "file"))
-        per_segment = [self._segment(s) for s in out.segments]
+        per_segment = self._segments(out.segments)
         if self.use_ner:
             self._ner(out.segments, per_segment)
         for found in per_segment:
@@ -106,6 +111,24 @@ class Gate:
             if path.startswith(prefix):
                 return allow
         return self.allow
+
+    def _segments(self, segments: list[Segment]) -> list[list[Finding]]:
+        """The key, pattern and people layers for every segment. A package repeats the
+        same text in every copy of a file: what was found in one segment is moved to each
+        other segment with the same text, the same kind of place in the file and the same
+        allowed phrases, in this check or an earlier one of this gate, instead of being
+        looked for again."""
+        seen = self._seen_segments
+        out = []
+        for segment in segments:
+            memo = (segment.text, segment.where, self._allow_for(segment.path).key)
+            if memo in seen:
+                out.append([_moved(f, segment) for f in seen[memo]])
+            else:
+                found = self._segment(segment)
+                seen[memo] = [_moved(f, segment) for f in found]  # never what a check marks
+                out.append(found)
+        return out
 
     def _segment(self, segment: Segment) -> list[Finding]:
         text = segment.text
@@ -206,13 +229,18 @@ class Gate:
                     units.append((index, 0, " ".join(w.capitalize() for w in
                                                      stem.split(" "))))
                 continue
-            for match in re.finditer(r"(?s)(?:(?!\n\s*\n).)+", segment.text):
-                if re.search(r"[A-Z]", match.group()):
-                    units.append((index, match.start(), match.group()))
+            for start, unit in _sentences(segment.text):
+                units.append((index, start, unit))
         results = analyse([u[2] for u in units], self.ner_cache)
+        judged = self._seen_units  # a unit's findings, for its copies
         for (index, offset, unit), hits in zip(units, results, strict=True):
             segment = segments[index]
             self._current = self._allow_for(segment.path)
+            memo = (unit, offset, segment.where, self._current.key)
+            if memo in judged:
+                per_segment[index] += [_moved(f, segment) for f in judged[memo]]
+                continue
+            judged[memo] = mine = []
             allowed = self._current.spans(unit)
             places = self.places.spans(unit) if hits else []
             for hit in hits:
@@ -234,6 +262,7 @@ class Gate:
                                       score, message, {"recogniser": "SpacyRecognizer",
                                                        "model_label": hit.label}, 2)
                 per_segment[index].append(found)
+                mine.append(_moved(found, segment))  # never what a check marks
 
     def _judge_ner(self, entity: str, value: str, score: float):
         """Decide what an NER hit means. The small model calls many capitalised words
@@ -313,6 +342,38 @@ class Gate:
                        " ".join(segment.text[start:end].split()), entity, rule, severity,
                        round(score, 2), message, kind, segment.where, explanation,
                        start=start, end=end, priority=priority)
+
+
+# A sentence ends at . ! or ? after a word of two or more small letters or digits (not an
+# initial, "Dr." or "Mrs.", nor "et al."), before a capital or a paragraph number (a PDF
+# page runs its paragraphs together: "... killed. 1.2 In the ..."); or at a blank line. An
+# author's "Kingston, P. (2019)" stays in one piece, so a citation is still seen as one.
+_SENTENCE_END = re.compile(
+    r"(?<=[a-z0-9)\]][a-z0-9)\]][.!?])(?<!Mrs\.)(?<!Prof\.)(?<!\bal\.)(?<!\bnos\.)"
+    r"[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z]|\d+(?:\.\d+)+\s)|\n\s*\n")
+
+
+def _sentences(text: str):
+    """The units the language model reads: sentences, so the same sentence gets the
+    same answer wherever it stands (the report's source, its HTML paragraph, a PDF page
+    where its lines are wrapped) and the answer is cached once for all of them."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start:match.start()]
+        if re.search(r"[A-Z]", piece):
+            yield start, piece
+        start = match.end()
+    piece = text[start:]
+    if re.search(r"[A-Z]", piece):
+        yield start, piece
+
+
+def _moved(finding: Finding, segment: Segment) -> Finding:
+    """A finding made for one segment, for another with the same text."""
+    line, column = segment.locate(finding.start)
+    # a reviewed exception is decided for each finding by the check that reports it
+    return replace(finding, path=segment.path, line=line, page=segment.page, column=column,
+                   accepted=None, explanation=dict(finding.explanation))
 
 
 def _base(word: str) -> str:

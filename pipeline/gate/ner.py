@@ -93,11 +93,14 @@ def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHi
     wrapped across lines is one entity."""
     nlp, engine, analyzer, version = _engine()
     cache_ = cache_ or NerCache(None)
-    keys = [hashlib.sha256(f"{version}\0{u}".encode()).hexdigest()[:32] for u in units]
+    # The model reads a line break as a space, so the cache does too: a sentence wrapped
+    # on a PDF page is the same sentence as in the HTML paragraph.
+    texts_of = [u.replace("\n", " ") for u in units]
+    keys = [hashlib.sha256(f"{version}\0{u}".encode()).hexdigest()[:32] for u in texts_of]
     # The same text in several places (a PDF copied into each package) is analysed once.
     first = {k: i for i, k in reversed(list(enumerate(keys)))}
     todo = [i for k, i in first.items() if k not in cache_.data]
-    texts = [units[i].replace("\n", " ") for i in todo]
+    texts = [texts_of[i] for i in todo]
     for i, (text, artifacts) in zip(todo, engine.process_batch(texts, "en", batch_size=BATCH),
                                     strict=True):
         results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
