@@ -30,6 +30,7 @@ from pipeline.gate.names import KeyMatcher, NameRules, common_words, normalise
 from pipeline.gate.people import PeopleFinder, forenames
 from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
+from pipeline.gate.units import sentences
 
 # ACCEPTED_FILE, load_accepted and review_allow live in pipeline.gate.exceptions, Allow
 # in pipeline.gate.allow, Finding in pipeline.gate.finding; they are imported here for
@@ -229,7 +230,7 @@ class Gate:
                     units.append((index, 0, " ".join(w.capitalize() for w in
                                                      stem.split(" "))))
                 continue
-            for start, unit in _sentences(segment.text):
+            for start, unit in sentences(segment.text):
                 units.append((index, start, unit))
         results = analyse([u[2] for u in units], self.ner_cache)
         judged = self._seen_units  # a unit's findings, for its copies
@@ -251,6 +252,9 @@ class Gate:
                     # The small model calls "Wirral", "Sefton" or "Hywel Dda" a person as
                     # often as a place: a hit wholly inside a publishable area or body
                     # is that area or body ("Sam Hastings" is not wholly inside one).
+                    continue
+                if hit.entity == "LOCATION" and _place_then_allowed(hit.start, hit.end, unit,
+                                                                    places, allowed):
                     continue
                 if CITATION.match(unit, hit.end):
                     continue  # an author cited as "Kingston, P. (2019)": published work
@@ -344,30 +348,6 @@ class Gate:
                        start=start, end=end, priority=priority)
 
 
-# A sentence ends at . ! or ? after a word of two or more small letters or digits (not an
-# initial, "Dr." or "Mrs.", nor "et al."), before a capital or a paragraph number (a PDF
-# page runs its paragraphs together: "... killed. 1.2 In the ..."); or at a blank line. An
-# author's "Kingston, P. (2019)" stays in one piece, so a citation is still seen as one.
-_SENTENCE_END = re.compile(
-    r"(?<=[a-z0-9)\]][a-z0-9)\]][.!?])(?<!Mrs\.)(?<!Prof\.)(?<!\bal\.)(?<!\bnos\.)"
-    r"[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z]|\d+(?:\.\d+)+\s)|\n\s*\n")
-
-
-def _sentences(text: str):
-    """The units the language model reads: sentences, so the same sentence gets the
-    same answer wherever it stands (the report's source, its HTML paragraph, a PDF page
-    where its lines are wrapped) and the answer is cached once for all of them."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        piece = text[start:match.start()]
-        if re.search(r"[A-Z]", piece):
-            yield start, piece
-        start = match.end()
-    piece = text[start:]
-    if re.search(r"[A-Z]", piece):
-        yield start, piece
-
-
 def _moved(finding: Finding, segment: Segment) -> Finding:
     """A finding made for one segment, for another with the same text."""
     line, column = segment.locate(finding.start)
@@ -404,6 +384,20 @@ def _common(word: str) -> bool:
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
+
+
+def _place_then_allowed(start: int, end: int, unit: str, places: list[tuple[int, int]],
+                        allowed: list[tuple[int, int]]) -> bool:
+    """A "place" that is a publishable area and then only allowed words: "In Plymouth
+    Yetunde worked", where the model runs the town into the pseudonym after it. Never the
+    other way round: in "Sam Hastings" the pseudonym comes first and the rest may be a
+    real family name that happens to be a town."""
+    lead = max((e for s, e in places if s == start and e < end), default=None)
+    if lead is None:
+        return False
+    rest = unit[lead:end]
+    words = [(lead + m.start(), lead + m.end()) for m in re.finditer(r"[^\W\d_][\w'’-]*", rest)]
+    return bool(words) and all(_inside(a, b, allowed) for a, b in words)
 
 
 def _dedupe(found: list[Finding]) -> list[Finding]:

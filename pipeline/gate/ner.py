@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,18 +90,18 @@ class NerCache:
 
 
 def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHit]]:
-    """NER hits for each unit, in order. Single line breaks are read as spaces, so a name
-    wrapped across lines is one entity."""
+    """NER hits for each unit, in order, at offsets in that unit. The model reads every
+    run of white space as one space, and so does the cache: a sentence wrapped on a PDF
+    page, folded in YAML or indented in HTML is the same sentence, analysed once."""
     nlp, engine, analyzer, version = _engine()
     cache_ = cache_ or NerCache(None)
-    # The model reads a line break as a space, so the cache does too: a sentence wrapped
-    # on a PDF page is the same sentence as in the HTML paragraph.
-    texts_of = [u.replace("\n", " ") for u in units]
-    keys = [hashlib.sha256(f"{version}\0{u}".encode()).hexdigest()[:32] for u in texts_of]
+    squeezed = [_squeeze(u) for u in units]
+    keys = [hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()[:32]
+            for text, _ in squeezed]
     # The same text in several places (a PDF copied into each package) is analysed once.
     first = {k: i for i, k in reversed(list(enumerate(keys)))}
     todo = [i for k, i in first.items() if k not in cache_.data]
-    texts = [texts_of[i] for i in todo]
+    texts = [squeezed[i][0] for i in todo]
     for i, (text, artifacts) in zip(todo, engine.process_batch(texts, "en", batch_size=BATCH),
                                     strict=True):
         results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
@@ -112,4 +113,27 @@ def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHi
             for r in results
         ]
         cache_.dirty = True
-    return [[NerHit(*row) for row in cache_.data[k]] for k in keys]
+    return [[NerHit(where[start], where[end - 1] + 1, *rest)
+             for start, end, *rest in cache_.data[k]]
+            for k, (_, where) in zip(keys, squeezed, strict=True)]
+
+
+def _squeeze(unit: str) -> tuple[str, list[int]]:
+    """The unit with each run of white space one space, and where each of its characters
+    stands in the unit."""
+    if not _RUN.search(unit):
+        return unit, range(len(unit))  # type: ignore[return-value]
+    text, where = [], []
+    for match in _TOKEN.finditer(unit):
+        piece = match.group()
+        if piece[0].isspace():
+            text.append(" ")
+            where.append(match.start())
+        else:
+            text.append(piece)
+            where.extend(range(match.start(), match.end()))
+    return "".join(text), where
+
+
+_RUN = re.compile(r"\s\s|[^\S ]")  # white space that is not one plain space
+_TOKEN = re.compile(r"\s+|\S+")

@@ -1,0 +1,55 @@
+"""The units the gate's language model reads: sentences, each without what stands
+around it in one form of the report and not in another.
+
+Takes a segment's text; gives (offset, sentence) pairs, each sentence a slice of the
+text, for ``pipeline.gate.engine``'s NER pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! or ? after a word of two or more small letters or digits (not an
+# initial, "Dr." or "Mrs.", nor "et al."), before a capital or a paragraph number (a PDF
+# page runs its paragraphs together: "... killed. 1.2 In the ..."); at a blank line; or
+# where a line starts a list item. An author's "Kingston, P. (2019)" stays in one piece,
+# so a citation is still seen as one.
+_SENTENCE_END = re.compile(
+    r"(?<=[a-z0-9)\]][a-z0-9)\]][.!?])(?<!Mrs\.)(?<!Prof\.)(?<!\bal\.)(?<!\bnos\.)"
+    r"[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z]|\d+(?:\.\d+)+\s)|\n\s*\n"
+    # a list item starts on a line of its own (an <li> in the HTML)
+    r"|\n[ \t]*(?=[-*+•]\s|\d+\.\s)")
+
+
+# What stands around a sentence in one form of the report and not in another: a table
+# cell's bars, a list's or heading's marker, a paragraph number, spaces. None of it can be
+# a name, and the sentence without it is the same text in Markdown, HTML and PDF.
+_CELL = re.compile(r"(?:^|\s)\|(?=\s|$)")
+_LEAD = re.compile(r"\A(?:\s|[-*+>#•]+\s|:::\s*\w*\s|\d+(?:\.\d+)*\.?\s)+")
+
+
+def sentences(text: str):
+    """The units the language model reads: sentences, so the same sentence gets the
+    same answer wherever it stands (the report's source, its HTML paragraph, a PDF page
+    where its lines are wrapped) and the answer is cached once for all of them."""
+    start = 0
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.start() if match else len(text)
+        yield from _trimmed(text, start, end)
+        if match:
+            start = match.end()
+
+
+def _trimmed(text: str, start: int, end: int):
+    """The pieces of ``text[start:end]`` between table bars, each without what leads or
+    trails it (see ``_LEAD``)."""
+    piece = text[start:end]
+    cells = [0, *(m.end() for m in _CELL.finditer(piece))]
+    bars = [m.start() for m in _CELL.finditer(piece)] + [len(piece)]
+    for left, right in zip(cells, bars, strict=True):
+        cell = piece[left:right]
+        lead = _LEAD.match(cell)
+        skip = lead.end() if lead else 0
+        cell = cell[skip:].rstrip()
+        if re.search(r"[A-Z]", cell):
+            yield start + left + skip, cell
