@@ -1,14 +1,16 @@
 """`make eval`: how well the redaction gate finds what it must, on fictional data.
 
-Two evaluation sets, each reported apart and then together: the first set
-(tests/eval/: draft-*.md with gold in draft-*.gold.yaml, a clean published-style report)
-and the blind set (tests/eval/blind/, written by someone who never saw the gate's rules).
+Three evaluation sets, each reported apart and then together: the first set
+(tests/eval/: draft-*.md with gold in draft-*.gold.yaml, a clean published-style report),
+the blind set (tests/eval/blind/, written by someone who never saw the gate's rules, since
+used to improve the gate) and the second blind set (tests/eval/blind2/, written blind
+again after that, and not tuned on: its pseudonyms are an allow list, not a key).
 For each: recall per kind and per group (key identifiers, structured identifiers, people
 and places not in the key, people by the origin of their name where the gold says it),
 and blocking false positives per 10,000 words of each clean text. Then whether every kind
 of leaking or hostile artefact is caught. Prints figures; asserts nothing. `--show` lists
 misses and false positives (the data is invented, so showing it leaks nothing);
-`--set first|blind` runs one set.
+`--set first|blind|blind2` runs one set.
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ FP_TARGET = 2.0  # blocking false positives per 10,000 words of each clean text
 class EvalSet:
     name: str
     folder: Path
-    key: Path
-    clean: tuple[tuple[Path, Path], ...]  # (text, its key)
+    key: Path  # the key, or a .txt allow list of the pseudonyms and the chair
+    clean: tuple[tuple[Path, Path], ...]  # (text, its key or allow list)
 
 
 SETS = (
@@ -61,7 +63,16 @@ SETS = (
             ((EVAL / "blind" / "clean-report.md", EVAL / "blind" / "clean-key.example.yaml"),
              (EVAL / "blind" / "clean-other.md",
               EVAL / "blind" / "clean-other-key.example.yaml"))),
+    EvalSet("blind2", EVAL / "blind2", EVAL / "blind2" / "allow.txt",
+            ((EVAL / "blind2" / "clean.md", EVAL / "blind2" / "allow.txt"),)),
 )
+
+
+def gate_for_eval(key: Path) -> Gate:
+    if key.suffix == ".txt":
+        names = [line.strip() for line in key.read_text(encoding="utf-8").splitlines()]
+        return Gate(None, [n for n in names if n and not n.startswith("#")])
+    return Gate(load_key(key))
 
 
 def overlaps(gold: dict, finding: Finding) -> bool:
@@ -78,7 +89,7 @@ Tally = dict[str, list[int]]  # kind -> [gold, found, blocked]
 
 def drafts(eval_set: EvalSet, show: bool) -> tuple[Tally, Tally]:
     """Recall per kind, and for people per origin."""
-    gate = Gate(load_key(eval_set.key))
+    gate = gate_for_eval(eval_set.key)
     tally: Tally = defaultdict(lambda: [0, 0, 0])
     origins: Tally = defaultdict(lambda: [0, 0, 0])
     for draft in sorted(eval_set.folder.glob("draft-*.md")):
@@ -103,7 +114,7 @@ def drafts(eval_set: EvalSet, show: bool) -> tuple[Tally, Tally]:
 
 def clean(report: Path, key: Path, show: bool) -> tuple[int, int, int]:
     """Blocking findings in a clean text, without any reviewed exception."""
-    gate = Gate(load_key(key))
+    gate = gate_for_eval(key)
     findings = gate.check([report]).findings
     blocking = [f for f in findings if f.blocking]
     warnings = [f for f in findings if f.severity == "warn"]
@@ -167,7 +178,7 @@ def main() -> None:
                   f"{warnings} warning(s)")
         print()
     if len(chosen) > 1:
-        report_recall("both sets together", total, total_origins)
+        report_recall("all sets together", total, total_origins)
     results = artefacts()
     caught = sum(ok for _, ok in results)
     print(f"leaking and hostile artefacts caught: {caught}/{len(results)}")

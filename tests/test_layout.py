@@ -93,3 +93,12 @@ def test_modules_stay_small():
     long = {name: n for name, path in modules().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_no_file_holds_a_merge_conflict():
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    found = subprocess.run(["git", "grep", "-n", "-I", "-E", "^(<<<<<<< |>>>>>>> |=======$)"],
+                           cwd=root, capture_output=True, text=True)
+    assert found.stdout == "", found.stdout
