@@ -198,3 +198,25 @@ def test_key_errors_never_repeat_the_key(tmp_path):
     assert result.exit_code == 2
     assert f"{key}:3:" in result.stderr and f"{key}:5:" in result.stderr
     assert "Sally" not in result.stderr and "victum" not in result.stderr
+
+
+def test_a_leak_the_key_missed_stops_the_build_before_anything_is_written(tmp_path):
+    """The renders start while the gate reads the pseudonymised source, but nothing made
+    from it is written until the gate has passed: no HTML, no PDF, no form."""
+    case = tmp_path / "case"
+    shutil.copytree(MINIMAL, case)
+    report = case / "report.md"
+    report.write_text(report.read_text().replace(
+        "An overview.", "An overview. Sarah Whitfield's mobile was 07700 900123."))
+    key = tmp_path / "key.yaml"
+    key.write_text('people:\n  - {real: "Sarah Whitfield", pseudonym: Zoe, role: victim}\n',
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", case, "--key", key, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert "phone" in result.stderr and "900123" not in result.output
+    built = out / "test-minimal"
+    assert (built / "source" / "report.md").is_file()  # what the gate read
+    written = [p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()]
+    assert not [p for p in written if p.endswith((".html", ".pdf", ".csv", ".json"))
+                and not p.startswith(".")], written

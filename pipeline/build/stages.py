@@ -17,16 +17,13 @@ files instead of rendering a second, differently marked set.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from pipeline.build.graph import Stage, Stamps
+from pipeline.build.jobs import job, parallel, run_jobs
 from pipeline.case.folder import Case, load_case
 from pipeline.case.gates import DRAFT_MARKING, open_gates
 from pipeline.common.documents import rendered_by
@@ -137,19 +134,31 @@ def outputs(case_dir: Path, out_root: Path = Path("build")) -> list[Path]:
 def _prepared(case_dir: Path | Case, out_root: Path, key_path: Path | None, force: bool,
               reveal: bool, key=None) -> tuple[Case, Stamps, BuildResult]:
     """The review as every stage after pseudonymisation reads it: pseudonymised (with a
-    key), marked DRAFT – NOT FOR PUBLICATION while a gate before release is open.
-    ``case_dir``: the folder, or the review already loaded from it; ``key``: the key
-    already loaded from ``key_path``."""
+    key) and gated, marked DRAFT – NOT FOR PUBLICATION while a gate before release is
+    open. ``case_dir``: the folder, or the review already loaded from it; ``key``: the
+    key already loaded from ``key_path``."""
+    case, stamps, result, gate = _pseudonymised(case_dir, out_root, key_path, force, reveal,
+                                                key)
+    gate()
+    return case, stamps, result
+
+
+def _pseudonymised(case_dir: Path | Case, out_root: Path, key_path: Path | None,
+                   force: bool, reveal: bool,
+                   key=None) -> tuple[Case, Stamps, BuildResult, Callable[[], None]]:
+    """As ``_prepared``, with the redaction gate on the pseudonymised source handed back
+    to run before anything made from it is written."""
     case = case_dir if isinstance(case_dir, Case) else load_case(case_dir)
     out_dir = out_root / case.id
     result = BuildResult(case, out_dir, key=key)
     stamps = Stamps(out_dir)
+    gate: Callable[[], None] = lambda: None  # noqa: E731
     if key_path is not None:
-        case = pseudonymise_stage(case, key_path, out_root, stamps, force, reveal, result)
+        case, gate = pseudonymised(case, key_path, out_root, stamps, force, reveal, result)
     if open_gates(case):
         case.marking = DRAFT_MARKING
     result.case = case
-    return case, stamps, result
+    return case, stamps, result, gate
 
 
 Meanwhile = Callable[[list[Path]], None]
@@ -161,13 +170,24 @@ def build_report(case_dir: Path | Case, out_root: Path = Path("build"), force: b
     """Build the publication set; with ``pdf`` False only the HTML and CSV.
     ``meanwhile(paths)`` is called here, in this process, with each batch of files as it
     is written (the HTML first), while the renders go on in the workers: the packager
-    reads them with the gate meanwhile."""
-    case, stamps, result = _prepared(case_dir, out_root, key_path, force, reveal, key)
-    html = _html_stage(case, result.out_dir, stamps, force, result)
+    reads them with the gate meanwhile. The renders start while the redaction gate reads
+    the pseudonymised source; nothing is written until it has passed."""
+    case, stamps, result, gate = _pseudonymised(case_dir, out_root, key_path, force, reveal,
+                                                key)
+    try:
+        html, write_html = _html_stage(case, result.out_dir, stamps, force, result)
+    except BaseException:
+        gate()  # a leak is told before anything else that is wrong
+        raise
     stages = stages_for(case, result.out_dir, html.print_digests())
     later = [s for name, s in stages.items() if name != "html"]
+
+    def barrier() -> None:
+        gate()
+        write_html()
+
     _run_later(later, case, html, stamps, force, pdf, result, meanwhile,
-               stages["html"].outputs)
+               stages["html"].outputs, barrier)
     return result
 
 
@@ -191,15 +211,19 @@ def draft_briefing(case_dir: Path, out_root: Path = Path("build"),
 
 def _run_later(later: list[Stage], case: Case, html: _Html | None, stamps: Stamps,
                force: bool, pdf: bool, result: BuildResult,
-               meanwhile: Meanwhile | None = None, ready: list[Path] | None = None) -> None:
+               meanwhile: Meanwhile | None = None, ready: list[Path] | None = None,
+               barrier: Callable[[], None] = lambda: None) -> None:
+    """Run the stale stages in ``later``; ``barrier`` runs once they are under way and
+    before any file is written."""
     stale = [s for s in later if not stamps.fresh(s, force)]
     result.unchanged += [p for s in later if s not in stale for p in s.outputs]
     if not pdf:
+        barrier()
         for stage in stale:
             result.removed += stamps.discard(stage)
         return
 
-    if not _parallel(len(stale)):
+    if not parallel(len(stale)):
         meanwhile = None  # nothing renders beside it: the caller reads the files later
 
     def finished(stage: Stage, files: dict[Path, bytes]) -> None:
@@ -212,8 +236,8 @@ def _run_later(later: list[Stage], case: Case, html: _Html | None, stamps: Stamp
 
     fresh = [p for s in later if s not in stale for p in s.outputs]
     first = [*(ready or []), *fresh]
-    _run_jobs([(s, _job(s, case, html)) for s in stale], finished,
-              (lambda: meanwhile(first)) if meanwhile is not None and first else None)
+    run_jobs([(s, job(s, case, html.print_html if html else None)) for s in stale], finished,
+             barrier, (lambda: meanwhile(first)) if meanwhile is not None and first else None)
 
 
 class _Html:
@@ -262,113 +286,22 @@ def _sha(text: str) -> str:
 
 
 def _html_stage(case: Case, out_dir: Path, stamps: Stamps, force: bool,
-                result: BuildResult) -> _Html:
+                result: BuildResult) -> tuple[_Html, Callable[[], None]]:
+    """The web and print HTML, and what writes the web files (when the gate allows)."""
     stage = stages_for(case, out_dir, {})["html"]
     if stamps.fresh(stage, force):
         result.unchanged += stage.outputs
-        return _Html(case, stamps.get("html").get("print", {}), {})
+        return _Html(case, stamps.get("html").get("print", {}), {}), lambda: None
     web, printed = _render_html(case)
-    for name, data in web.items():
-        write_atomic(out_dir / name, data)
     digests = {doc: _sha(html) for doc, html in printed.items()}
-    stamps.done(stage, print=digests)
-    result.built += stage.outputs
-    return _Html(case, digests, printed)
 
+    def write() -> None:
+        for name, data in web.items():
+            write_atomic(out_dir / name, data)
+        stamps.done(stage, print=digests)
+        result.built += stage.outputs
 
-# -- the renders, side by side ------------------------------------------------------------
-
-def _job(stage: Stage, case: Case, html: _Html | None) -> tuple[Callable, tuple]:
-    if stage.name.startswith("pdf-"):
-        doc = stage.name.removeprefix("pdf-")
-        return _render_pdf, (html.print_html(doc), case.folder, case.report_path,
-                             stage.outputs[0])
-    if stage.name == "form":
-        return _render_form, (case.folder, case.marking, stage.outputs)
-    return _render_briefing, (case.folder, case.marking, stage.outputs)
-
-
-def _render_pdf(print_html: str, folder: Path, source: Path, path: Path) -> dict[Path, bytes]:
-    from pipeline.report.pdf import html_to_pdf
-
-    return {path: html_to_pdf(print_html, folder, source)}
-
-
-def _reloaded(folder: Path, marking: str | None) -> Case:
-    case = load_case(folder)
-    case.marking = marking
-    return case
-
-
-def _render_form(folder: Path, marking: str | None, paths: list[Path]) -> dict[Path, bytes]:
-    from pipeline.form.answers import collect
-    from pipeline.form.pdf import blank_pdf, fill_pdf, to_csv, to_json
-
-    answers, _ = collect(_reloaded(folder, marking))
-    data = [fill_pdf(blank_pdf(answers), answers), to_json(answers), to_csv(answers)]
-    return {p: d.encode("utf-8") if isinstance(d, str) else d for p, d in zip(paths, data,
-                                                                               strict=True)}
-
-
-def _render_briefing(folder: Path, marking: str | None,
-                     paths: list[Path]) -> dict[Path, bytes]:
-    from pipeline.briefing.render import PREVIEW, preview_png, render_outputs
-
-    files = render_outputs(_reloaded(folder, marking))
-    out = {p: files[p.name] for p in paths if p.name in files}
-    for path in paths:
-        if path.name == PREVIEW:
-            out[path] = preview_png(files["briefing.pdf"])
-    return out
-
-
-_POOL: ProcessPoolExecutor | None = None
-
-
-def _pool() -> ProcessPoolExecutor:
-    """Two workers (or as many cores as there are, if fewer), started from a fresh
-    forkserver that has WeasyPrint loaded: never forked from a process that may hold
-    spaCy's threads."""
-    global _POOL
-    if _POOL is None:
-        context = get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.report.pdf", "weasyprint"])
-        _POOL = ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)),
-                                    mp_context=context)
-    return _POOL
-
-
-def _parallel(jobs: int) -> bool:
-    return jobs > 1 and (os.cpu_count() or 1) >= 2 and not os.environ.get("DHR_SERIAL")
-
-
-def _run_jobs(jobs: list[tuple[Stage, tuple[Callable, tuple]]],
-              finished: Callable[[Stage, dict[Path, bytes]], None],
-              meanwhile: Callable[[], None] | None) -> None:
-    """Run each job and hand its files to ``finished`` as it completes; ``meanwhile`` runs
-    here while the pool works. One job runs here; more run in the pool, the longest first
-    so the cores finish together."""
-    global _POOL
-    if not _parallel(len(jobs)):
-        for stage, (fn, args) in jobs:
-            finished(stage, fn(*args))
-        return
-    done: set[str] = set()
-    try:
-        futures = {_pool().submit(fn, *args): stage for stage, (fn, args) in
-                   sorted(jobs, key=lambda j: j[0].name != "pdf-report")}
-        if meanwhile:
-            meanwhile()
-        for future in as_completed(futures):
-            finished(futures[future], future.result())
-            done.add(futures[future].name)
-    except BrokenProcessPool:
-        # A worker that could not start (a main module it cannot import, say) must not
-        # fail the build: what is left runs here, one job after another.
-        _POOL = None
-        for stage, (fn, args) in jobs:
-            if stage.name not in done:
-                finished(stage, fn(*args))
+    return _Html(case, digests, printed), write
 
 
 # -- pseudonymisation --------------------------------------------------------------------
@@ -377,6 +310,17 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
                        force: bool, reveal: bool, result: BuildResult) -> Case:
     """Pseudonymise into build/<id>/source/, gate the result, and hand back the review as
     it is there: every later stage reads only pseudonymised text."""
+    case, gate = pseudonymised(case, key_path, out_root, stamps, force, reveal, result)
+    gate()
+    return case
+
+
+def pseudonymised(case: Case, key_path: Path, out_root: Path, stamps: Stamps, force: bool,
+                  reveal: bool, result: BuildResult) -> tuple[Case, Callable[[], None]]:
+    """Pseudonymise into build/<id>/source/; hand back the review as it is there and the
+    redaction gate on it, which raises ``CheckFailed`` on a leak (and does nothing when
+    the stage was fresh). The caller runs the gate before writing anything made from the
+    review."""
     from pipeline.case.key import load_key
     from pipeline.gate.output import text as gate_text
     from pipeline.gate.setup import gate_for
@@ -394,16 +338,18 @@ def pseudonymise_stage(case: Case, key_path: Path, out_root: Path, stamps: Stamp
                   ("redaction_rules",))
     if stamps.fresh(stage, force):
         result.unchanged.append(stage.outputs[0])
-        return load_case(source_dir)
+        return load_case(source_dir), lambda: None
     outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
-    gate = gate_for([case], key=key, out_root=out_root)
-    checked = gate.check([source_dir / case.report_path.name,
-                          source_dir / case.action_plan_path.name])
-    if checked.blocking:
-        lines = gate_text(checked, reveal).splitlines()
-        raise CheckFailed([Problem(None, None, line) for line in lines
-                           if not line.startswith("#")])
-    stamps.done(stage)
-    result.built += [stage.outputs[0], out_dir / LOG_FILE]
-    result.counts = outcome.counts
-    return load_case(source_dir)
+
+    def gate() -> None:
+        checked = gate_for([case], key=key, out_root=out_root).check(
+            [source_dir / case.report_path.name, source_dir / case.action_plan_path.name])
+        if checked.blocking:
+            lines = gate_text(checked, reveal).splitlines()
+            raise CheckFailed([Problem(None, None, line) for line in lines
+                               if not line.startswith("#")])
+        stamps.done(stage)
+        result.built += [stage.outputs[0], out_dir / LOG_FILE]
+        result.counts = outcome.counts
+
+    return load_case(source_dir), gate
