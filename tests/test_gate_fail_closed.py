@@ -269,3 +269,41 @@ def test_a_manifest_cannot_accept_an_unreadable_member(tmp_path, artefacts):
         archive.writestr("bomb.zip", artefacts["zip-bomb"].read_bytes())
     code, found = findings(package)
     assert code == 1 and "accepted" not in {f["severity"] for f in found}
+
+
+# -- a file read in an earlier check ------------------------------------------------------
+
+def test_a_copy_read_in_a_later_check_is_found_as_if_read_fresh(tmp_path, artefacts,
+                                                                 monkeypatch):
+    """The packager's gate reads the set's files, then the same bytes again inside each
+    package: the later check reuses what the first read, under the copy's own path, and
+    finds exactly what a gate that never saw the original finds."""
+    import zipfile
+
+    from pipeline.case.key import load_key
+    from pipeline.gate.engine import Gate
+
+    pdf = next(p for p in artefacts.values() if p.suffix == ".pdf")
+    draft = ROOT / "tests" / "eval" / "draft-1.md"
+    package = tmp_path / "site.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("report.pdf", pdf.read_bytes())
+        archive.writestr("notes.md", draft.read_bytes())
+
+    def seen(result):
+        return sorted((f.path, f.page or 0, f.line or 0, f.rule, f.text) for f in result.findings)
+
+    import pipeline.gate.extract as extract
+
+    reads = []
+    real = extract.read_pdf
+    monkeypatch.setattr(extract, "read_pdf", lambda data, *a: reads.append(1) or
+                        real(data, *a))
+    key = load_key(EVAL_KEY)
+    gate = Gate(key, ner=False)
+    gate.check([pdf, draft])
+    again = gate.check([package])
+    assert len(reads) == 1  # the copy was not parsed again
+    fresh = Gate(key, ner=False).check([package])
+    assert seen(again) == seen(fresh)
+    assert any(f.path == f"{package}!notes.md" and f.blocking for f in again.findings)

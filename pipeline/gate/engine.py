@@ -63,11 +63,12 @@ class Gate:
         # the set's files first, then the same files again inside every package.
         self._seen_segments: dict[tuple, list[Finding]] = {}
         self._seen_units: dict[tuple, list[Finding]] = {}
+        self._read: dict[bytes, tuple[str, list[Segment]]] = {}  # Extraction.read_before
         self.use_ner = ner
         self.ner_cache = ner_cache
 
     def check(self, paths: Iterable[Path], accepted: dict[str, dict] | None = None) -> GateResult:
-        out = Extraction()
+        out = Extraction(read_before=self._read)
         for path in paths:
             try:
                 extract(Path(path), out)

@@ -126,6 +126,10 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
         out.segments += [replace(s, path=display + s.path[len(first):])
                          for s in out.segments[start:end]]
         return
+    if digest in out.read_before:
+        first, segments = out.read_before[digest]
+        out.segments += [replace(s, path=display + s.path[len(first):]) for s in segments]
+        return
     start = len(out.segments)  # this file's own name is not copied
     problems = len(out.unreadable) + len(out.forbidden)
     unreadable = len(out.unreadable)
@@ -136,6 +140,8 @@ def _file(data: bytes, display: str, out: Extraction, depth: int, package: bool)
             problem.digest = content_digest(data)
     if len(out.unreadable) + len(out.forbidden) == problems:
         out.seen[digest] = (start, len(out.segments), display)
+        if suffix != ".zip":  # a package's manifest allows names only inside it: read it
+            out.read_before[digest] = (display, out.segments[start:])
 
 
 def _content(data: bytes, display: str, suffix: str, out: Extraction, depth: int,

@@ -33,7 +33,7 @@ def read_pdf(data: bytes, display: str, out: Extraction, depth: int,
                                                       "it, so it cannot vouch for it"))
             return
         pages = list(reader.pages)
-        texts = _page_texts(data)
+        texts = _apart(_page_texts(data))
         for number, page in enumerate(pages, start=1):
             text = texts[number - 1] if number <= len(texts) else ""
             # Re-join words broken at a line end: "Whit-\nfield" was one word, and
@@ -85,6 +85,27 @@ def _page_texts(data: bytes) -> list[str]:
         return texts
     finally:
         document.close()
+
+
+def _apart(texts: list[str]) -> list[str]:
+    """Each page with its running head and foot (a line printed on many pages, its page
+    number aside) set apart by blank lines: read on its own, it is the same text on
+    every page, not a different run-on of whichever sentence ends the page."""
+    if len(texts) < 3:
+        return texts
+    seen: dict[str, int] = {}
+    for text in texts:
+        for line in {_DIGITS.sub("#", line.strip()) for line in text.split("\n")}:
+            seen[line] = seen.get(line, 0) + 1
+    running = {line for line, count in seen.items()
+               if line and count >= max(3, len(texts) // 3)}
+    if not running:
+        return texts
+    return ["\n".join(f"\n{line}\n" if _DIGITS.sub("#", line.strip()) in running else line
+                      for line in text.split("\n")) for text in texts]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _annotations(page, number: int, display: str, out: Extraction) -> None:

@@ -64,6 +64,9 @@ class Extraction:
     # A package repeats the same PDF in several places (each site, each bundle): what
     # was read from a file's bytes once is reused, under its new path.
     seen: dict[bytes, tuple[int, int, str]] = field(default_factory=dict)
+    # ... and by a gate's earlier runs (the set's files, then their copies in packages):
+    # content digest -> (the path it was read under, its segments). A gate owns it.
+    read_before: dict[bytes, tuple[str, list[Segment]]] = field(default_factory=dict)
     # A package's own manifest.json says what it may publish (pseudonyms, chair,
     # agencies): zip path -> those names, allowed only inside that zip.
     publishable: dict[str, list[str]] = field(default_factory=dict)
