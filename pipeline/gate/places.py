@@ -3,7 +3,7 @@
 Takes ``redaction_rules/places.yaml`` (nations, regions, counties, authorities, police
 force areas, Welsh health boards, patterns for NHS bodies, suffixes that make an area a
 public body, and the partnership's own towns, which stay blocked) and
-``redaction_rules/places-towns.txt`` (towns and cities of England and Wales of 15,000
+``redaction_rules/places-towns.txt`` (towns and cities of the United Kingdom of 15,000
 people or more); produces ``PlacePolicy.spans(text)``: where the text names such a place
 or body. The gate drops a place or organisation finding that lies wholly inside one.
 
