@@ -113,3 +113,19 @@ def test_a_publishable_place_run_into_a_pseudonym(full_gate, text, leak):
         assert found == []
     else:
         assert any(leak in f for f in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "The contact lead was Faith Idowu.",
+    "Policy updated; contact lead Faith Idowu",
+])
+def test_a_person_the_model_takes_for_an_organisation_blocks(full_gate, text):
+    assert "Faith Idowu" in blocking(text, full_gate)
+
+
+@pytest.mark.parametrize("text", [
+    "Harbour Support Services updated the policy.",
+    "The referral went to Kent Police and the Probation Service.",
+])
+def test_an_organisation_is_not_taken_for_a_person(full_gate, text):
+    assert blocking(text, full_gate) == []

@@ -27,7 +27,7 @@ from pipeline.gate.exceptions import ACCEPTED_FILE, load_accepted, review_allow
 from pipeline.gate.extract import Extraction, FileError, Segment, extract
 from pipeline.gate.finding import FILE_RULES, Finding, GateResult, problem_finding
 from pipeline.gate.names import KeyMatcher, NameRules, common_words, normalise
-from pipeline.gate.people import PeopleFinder, forenames
+from pipeline.gate.people import PeopleFinder, forenames, word_forenames
 from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
 from pipeline.gate.units import sentences
@@ -289,6 +289,14 @@ class Gate:
                 return "warn", 0.35, "ner-person", \
                     "possibly a person's name made of ordinary words (named-entity model)"
             return None, 0, "", ""
+        if entity == "ORGANIZATION" and 2 <= len(candidates) == len(value.split()) <= 3 \
+                and (_base(candidates[0]) in forenames() or
+                     _base(candidates[0]) in word_forenames()) \
+                and not _common(candidates[-1]):
+            # The small model calls many a person an organisation ("contact lead Faith
+            # Idowu"): a forename and an unusual family name, and nothing else, is a person.
+            return "block", min(score, 0.7), "ner-person", \
+                "a person's name (named-entity model, which took it for an organisation)"
         if entity == "LOCATION" and unusual:
             return "block", min(score, 0.7), "ner-place", "a named place (named-entity model)"
         if entity == "FACILITY" and unusual:
