@@ -429,6 +429,8 @@ def register(dirs: tuple[Path, ...], out_root: Path, as_of: str | None, no_pdf: 
         click.echo(f"built      {path}")
     for path in result.unchanged:
         click.echo(f"unchanged  {path}")
+    for path in result.deleted:
+        click.echo(f"removed    {path} (out of date, not rebuilt)")
 
 
 def run() -> None:  # pragma: no cover - console entry point for python -m

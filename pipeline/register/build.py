@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from pipeline.register.profile import Profile, load_profile
 from pipeline.register.reviews import RECORD_VERSION, find_reviews, fingerprint, read_review
 from pipeline.register.similar import Item, links
 from pipeline.register.themes import library, library_digest, match_record
+from pipeline.register.workers import Workers
 
 OUT_DIR = "register"
 
@@ -31,7 +33,8 @@ class Result:
     out: Path
     reviews: int = 0
     read: list[str] = field(default_factory=list)  # review ids read again
-    removed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # review ids no longer found
+    deleted: list[Path] = field(default_factory=list)  # outputs out of date, not rebuilt
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     as_of: dt.date | None = None
@@ -56,8 +59,17 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
                             "no review folders (with case.yaml) found")
     path = out / "register.sqlite"
     conn = db.connect(path)
+    workers = Workers()  # shut down before the database closes, by the finally below
+
+    def changed() -> None:
+        # Something will be made again: the libraries it may need are imported on the
+        # other core meanwhile (the PDF's and the charts' inputs are known only later).
+        if pdf:
+            workers.warm("pdf", "pipeline.report.pdf_tags")
+        workers.warm("other", "matplotlib.figure")
+
     try:
-        _sync(conn, folders, profile, result)
+        _sync(conn, folders, profile, result, changed)
         started = result.timed("read and store changed reviews, links", started)
         when = as_of or db.default_as_of(conn)
         if when is None:
@@ -71,14 +83,19 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
         result.timed("statuses as of, write the database", started)
         from pipeline.register.outputs import write_outputs
 
-        write_outputs(conn, profile, out, when, result, pdf=pdf)
+        write_outputs(conn, profile, out, when, result, workers, pdf=pdf)
     finally:
+        started = time.perf_counter()
+        workers.close()
+        result.timed("workers finish", started)
         conn.close()
     return result
 
 
-def _sync(conn, folders: list[Path], profile: Profile, result: Result) -> None:
-    """Bring the database's reviews in line with the folders, reading only changed ones."""
+def _sync(conn, folders: list[Path], profile: Profile, result: Result,
+          changed: Callable[[], None]) -> None:
+    """Bring the database's reviews in line with the folders, reading only changed ones;
+    ``changed`` is called first when any did."""
     # Everything derived from the library, the profile or the code version is redone when
     # one of them changes; otherwise a review's rows depend only on its own files.
     basis = hashlib.sha256(f"{__version__} {RECORD_VERSION} {library_digest()} "
@@ -97,9 +114,12 @@ def _sync(conn, folders: list[Path], profile: Profile, result: Result) -> None:
                 result.removed.append(rid)
         db.set_themes(conn, [(t.key, t.title) for t in library().themes])
         seen: dict[str, str] = {}
-        changed = bool(result.removed)
+        digests = {key: fingerprint(folder) for key, folder in wanted.items()}
+        relink = bool(result.removed)
+        if relink or any(held.get(k, (None, None))[1] != d for k, d in digests.items()):
+            changed()
         for key, folder in wanted.items():
-            digest = fingerprint(folder)
+            digest = digests[key]
             if held.get(key, (None, None))[1] == digest:
                 seen[held[key][0]] = key
                 continue
@@ -109,10 +129,10 @@ def _sync(conn, folders: list[Path], profile: Profile, result: Result) -> None:
                                     f"review id '{record.id}' is also used by "
                                     f"{seen[record.id]}; ids must be unique")
             seen[record.id] = key
-            changed = db.store(conn, record, match_record(record)) or changed
+            relink = db.store(conn, record, match_record(record)) or relink
             result.read.append(record.id)
         result.reviews = len(seen)
-        if changed or db.meta(conn, "basis") != basis:
+        if relink or db.meta(conn, "basis") != basis:
             _relink(conn, profile)
         db.set_meta(conn, "basis", basis)
         conn.execute("COMMIT")

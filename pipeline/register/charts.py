@@ -5,7 +5,9 @@ the same bytes for the same data: no date in the metadata, a fixed hash salt for
 element ids, text drawn as paths in Liberation Sans. Every chart is shown beside a table
 of the same numbers, which is what a screen reader reads; the SVG gets only a label.
 Charts are cached by their data, so a build whose numbers did not move never starts
-matplotlib.
+matplotlib; those that are not are drawn together (``draw``, in another process while the
+build writes the other outputs: importing matplotlib costs more than drawing) and handed
+back with ``fill`` before the page is rendered.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ STATUS_COLOURS = {"overdue": "#990000", "not-started": "#5b5b5b",
 
 
 class Chart:
-    """An SVG chart: ``inline`` for HTML (role=img, labelled), ``img`` for the PDF."""
+    """An SVG chart: ``inline`` for HTML (role=img, labelled), ``img`` for the PDF. The SVG
+    of a chart not drawn yet is None until ``Charts.fill``."""
 
-    def __init__(self, svg: str, label: str):
+    def __init__(self, svg: str | None, label: str):
         self.svg = svg
         self.label = label
 
@@ -52,29 +55,46 @@ class Chart:
 class Charts:
     def __init__(self, cache_dir: Path):
         self.cache_dir = cache_dir
+        self.missing: dict[str, dict] = {}  # cache key -> spec, for ``draw``
+        self._waiting: dict[str, list[Chart]] = {}
 
     def bars(self, label: str, categories: list[str], series: dict[str, list[int]],
              colours: dict[str, str] | None = None, horizontal: bool = True) -> Chart:
         """Bars per category; several series are stacked (each named in the legend)."""
         spec = {"kind": "bars", "categories": categories, "series": series,
                 "colours": colours, "horizontal": horizontal, "label": label}
-        return Chart(self._cached(spec), label)
+        return self._cached(spec)
 
     def lines(self, label: str, xs: list[int], series: dict[str, list[int]]) -> Chart:
-        spec = {"kind": "lines", "xs": xs, "series": series, "label": label}
-        return Chart(self._cached(spec), label)
+        return self._cached({"kind": "lines", "xs": xs, "series": series, "label": label})
 
-    def _cached(self, spec: dict) -> str:
+    def _cached(self, spec: dict) -> Chart:
         key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:32]
         path = self.cache_dir / f"{key}.svg"
         if path.is_file():
-            return path.read_text(encoding="utf-8")
-        svg = _draw(spec)
+            return Chart(path.read_text(encoding="utf-8"), spec["label"])
+        chart = Chart(None, spec["label"])
+        self.missing[key] = spec
+        self._waiting.setdefault(key, []).append(chart)
+        return chart
+
+    def fill(self, drawn: dict[str, str]) -> None:
+        """Put ``draw``'s SVGs into the charts waiting for them, and into the cache."""
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(path)
-        return svg
+        for key, svg in drawn.items():
+            path = self.cache_dir / f"{key}.svg"
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(svg, encoding="utf-8")
+            tmp.replace(path)
+            for chart in self._waiting.pop(key):
+                chart.svg = svg
+            del self.missing[key]
+
+
+def draw(specs: dict[str, dict]) -> dict[str, str]:
+    """Each spec's SVG, by the same key (a plain function of plain data: it runs in a
+    worker process)."""
+    return {key: _draw(spec) for key, spec in specs.items()}
 
 
 def _figure(size: tuple[float, float]):

@@ -4,7 +4,11 @@ Takes the refreshed register connection, the profile, the output folder and the 
 day; writes ``dashboard.html``, ``actions.csv``, ``actions.xlsx``, ``annual-report.html``,
 ``annual-report.pdf`` and ``national.json``. A file whose bytes would not change is not
 written again, and the PDF is not rendered again while the print HTML it comes from is
-unchanged (its digest is kept in ``.cache/``), so a small change costs little.
+unchanged (its digest is kept in ``.cache/``), so a small change costs little. What must
+be made again with WeasyPrint or matplotlib (a second of imports between them) is made in
+worker processes (``workers``) while this one writes the rest. A PDF out of date is
+removed before it is rendered again, or when ``--no-pdf`` leaves it out, never left
+beside a newer HTML.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from pathlib import Path
 
 from pipeline.common.fsutil import write_atomic
 from pipeline.register import annual, dashboard, views
-from pipeline.register.charts import Charts
+from pipeline.register.charts import Charts, draw
 from pipeline.register.national import national
 from pipeline.register.profile import Profile
 from pipeline.register.tables import to_csv, to_xlsx
+from pipeline.register.workers import Workers
 
 
 def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: dt.date,
-                  result, pdf: bool = True) -> None:
+                  result, workers: Workers, pdf: bool = True) -> None:
     cache = out / ".cache"
     charts = Charts(cache / "charts")
     # Every output is a function of the database, the as-of day, the templates and this
@@ -35,6 +40,9 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
             all((out / name).is_file() for name in _names(pdf)):
         result.unchanged += [out / name for name in _names(pdf)]
         return
+    # Gone until everything below is written: a failure part way leaves no claim that
+    # the outputs are current.
+    stamp_all.unlink(missing_ok=True)
 
     def put(name: str, data: bytes | str) -> None:
         path = out / name
@@ -46,35 +54,64 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
         result.written.append(path)
 
     started = time.perf_counter()
-    put("dashboard.html", dashboard.render(dashboard.context(conn, profile, as_of, charts)))
-    started = result.timed("dashboard and charts", started)
+    ctx = annual.context(conn, profile, as_of)
+    rendering = _pdf(ctx, out, cache, result, workers) if pdf else _no_pdf(ctx, out,
+                                                                         cache, result)
+    started = result.timed("annual report context, PDF sent to render", started)
+    page = dashboard.context(conn, profile, as_of, charts)
+    drawing = workers.run("other", draw, dict(charts.missing)) if charts.missing else None
+    started = result.timed("dashboard context, charts sent to draw", started)
     ordered = views.actions_in_order(conn)
     put("actions.csv", to_csv(ordered))
     put("actions.xlsx", to_xlsx(ordered, as_of, f"{profile.partnership}: actions"))
     started = result.timed("actions.csv and .xlsx", started)
-    ctx = annual.context(conn, profile, as_of)
     put("annual-report.html", annual.render(ctx, "web"))
     put("national.json", national(conn, as_of, profile.partnership))
     started = result.timed("annual report HTML, national.json", started)
-    if pdf:
-        _pdf(ctx, out, cache, result, started)
+    if drawing:
+        charts.fill(drawing.get())
+        started = result.timed("waiting for the charts", started)
+    put("dashboard.html", dashboard.render(page))
+    started = result.timed("dashboard HTML", started)
+    if rendering:
+        rendering()
+        result.timed("waiting for the annual report PDF", started)
     write_atomic(stamp_all, basis)
 
 
-def _pdf(ctx: dict, out: Path, cache: Path, result, started: float) -> None:
+def _pdf(ctx: dict, out: Path, cache: Path, result, workers: Workers):
+    """Send the annual report's PDF to render when its print HTML changed; gives what to
+    call to finish it (None when it is current)."""
     html = annual.render(ctx, "print")
     digest = hashlib.sha256(html.encode()).hexdigest()
     stamp = cache / "annual-report.pdf.sha256"
     target = out / "annual-report.pdf"
     if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
         result.unchanged.append(target)
-        return
+        return None
+    stamp.unlink(missing_ok=True)
+    target.unlink(missing_ok=True)
     from pipeline.report.pdf import html_to_pdf
 
-    write_atomic(target, html_to_pdf(html, out, target))
-    write_atomic(stamp, digest)
-    result.written.append(target)
-    result.timed("annual report PDF", started)
+    job = workers.run("pdf", html_to_pdf, html, out, target)
+
+    def finish() -> None:
+        write_atomic(target, job.get())
+        write_atomic(stamp, digest)
+        result.written.append(target)
+
+    return finish
+
+
+def _no_pdf(ctx: dict, out: Path, cache: Path, result) -> None:
+    """``--no-pdf``: a PDF made from other print HTML is removed, a current one kept."""
+    stamp = cache / "annual-report.pdf.sha256"
+    target = out / "annual-report.pdf"
+    digest = hashlib.sha256(annual.render(ctx, "print").encode()).hexdigest()
+    if target.is_file() and not (stamp.is_file() and stamp.read_text() == digest):
+        target.unlink()
+        stamp.unlink(missing_ok=True)
+        result.deleted.append(target)
 
 
 NAMES = ("dashboard.html", "actions.csv", "actions.xlsx", "annual-report.html",
