@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -41,7 +42,32 @@ def browser_page(browser):
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    write(path, text.replace(old, new, 1))
+
+
+def write(path: Path, text: str) -> None:
+    """Save the way an editor does, in one step: a truncate then a write can reach the
+    watcher as two changes under load, and the second rebuild would reload the page
+    while the test reads it."""
+    spare = path.parent.parent / (path.name + ".saving")  # outside the watched folder
+    spare.write_text(text, encoding="utf-8")
+    os.replace(spare, path)
+
+
+def opened(page, preview, port: int, name: str = "report") -> None:
+    """Open a page once the preview has settled (its name pass done) and wait until the
+    page shows that settled build: a page opened while the pass runs reloads itself when
+    it ends, and a page read during that reload is half parsed (its title there, the
+    findings panel at the end of the body not yet)."""
+    while True:
+        version = preview.settled(0, timeout=60)
+        page.goto(f"http://127.0.0.1:{port}/{name}.html")
+        page.locator("html[data-preview-version]").wait_for(state="attached", timeout=15000)
+        with preview.lock:
+            if preview.state.version == version and not preview.state.ner_pending:
+                break
+    page.locator(f"html[data-preview-version='{version}']").wait_for(state="attached",
+                                                                    timeout=15000)
 
 
 def shown(page, preview, since: int, text: str) -> None:
@@ -62,7 +88,7 @@ def shown(page, preview, since: int, text: str) -> None:
 def test_page_updates_after_an_edit(running, browser_page):
     case, port, preview = running
     page = browser_page
-    page.goto(f"http://127.0.0.1:{port}/report.html")
+    opened(page, preview, port)
     assert "Domestic Homicide Review into the death of Anna" in page.title()
     assert page.locator("#dhr-preview").count() == 1
     page.evaluate("window.scrollTo(0, 1500)")
@@ -77,7 +103,7 @@ def test_page_updates_after_an_edit(running, browser_page):
 def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
     case, port, preview = running
     page = browser_page
-    page.goto(f"http://127.0.0.1:{port}/report.html")
+    opened(page, preview, port)
     before = preview.state.version
     edit(case / "report.md", "# Timescales\n", "# Timescales\n\nSarah Whitfield rang.\n")
     shown(page, preview, before, "Sarah Whitfield rang.")
@@ -91,14 +117,14 @@ def test_planted_real_name_is_highlighted_with_its_rule(running, browser_page):
 def test_broken_case_yaml_shows_the_error_page(running, browser_page):
     case, port, preview = running
     page = browser_page
-    page.goto(f"http://127.0.0.1:{port}/report.html")
+    opened(page, preview, port)
     original = (case / "case.yaml").read_text(encoding="utf-8")
     edit(case / "case.yaml", "review_type: DHR", "review_type: [DHR")
     # locators wait across the page's own reloads (a plain evaluation would not)
     page.get_by_text("could not be rebuilt").first.wait_for(timeout=15000)
     assert "case.yaml:" in page.locator(".dhr-errors").inner_text()
     before = preview.state.version
-    (case / "case.yaml").write_text(original, encoding="utf-8")
+    write(case / "case.yaml", original)
     shown(page, preview, before, "now edited")
     assert page.locator("#dhr-preview").count() == 1
 
