@@ -62,11 +62,13 @@ def build_register(roots: list[Path], out_root: Path, as_of: dt.date | None = No
     workers = Workers()  # shut down before the database closes, by the finally below
 
     def changed() -> None:
-        # Something will be made again: the libraries it may need are imported on the
-        # other core meanwhile (the PDF's and the charts' inputs are known only later).
+        # Something will be made again: WeasyPrint is imported on the other core
+        # meanwhile (the PDF's inputs are known only later). matplotlib is not: warming
+        # it for a change that redraws no chart cost a recommendation change more than
+        # importing it when a chart is due costs an action plan change.
         if pdf:
             workers.warm("pdf", "pipeline.report.pdf_tags")
-        workers.warm("other", "matplotlib.figure")
+        workers.warm("other", "xlsxwriter")
 
     try:
         _sync(conn, folders, profile, result, changed)

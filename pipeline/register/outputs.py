@@ -5,10 +5,10 @@ day; writes ``dashboard.html``, ``actions.csv``, ``actions.xlsx``, ``annual-repo
 ``annual-report.pdf`` and ``national.json``. A file whose bytes would not change is not
 written again, and the PDF is not rendered again while the print HTML it comes from is
 unchanged (its digest is kept in ``.cache/``), so a small change costs little. What must
-be made again with WeasyPrint or matplotlib (a second of imports between them) is made in
-worker processes (``workers``) while this one writes the rest. A PDF out of date is
-removed before it is rendered again, or when ``--no-pdf`` leaves it out, never left
-beside a newer HTML.
+be made again with WeasyPrint or matplotlib (a second of imports between them), and the
+workbook when no chart is drawn, is made in worker processes (``workers``) while this
+one writes the rest. A PDF out of date is removed before it is rendered again, or when
+``--no-pdf`` leaves it out, never left beside a newer HTML.
 """
 
 from __future__ import annotations
@@ -62,9 +62,14 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
     drawing = workers.run("other", draw, dict(charts.missing)) if charts.missing else None
     started = result.timed("dashboard context, charts sent to draw", started)
     ordered = views.actions_in_order(conn)
+    title = f"{profile.partnership}: actions"
+    # Thousands of cells are a third of a second of XlsxWriter: written by the other
+    # worker when it has no charts to draw, here when it has.
+    workbook = None if drawing else workers.run("other", to_xlsx, ordered, as_of, title)
     put("actions.csv", to_csv(ordered))
-    put("actions.xlsx", to_xlsx(ordered, as_of, f"{profile.partnership}: actions"))
-    started = result.timed("actions.csv and .xlsx", started)
+    if drawing:
+        put("actions.xlsx", to_xlsx(ordered, as_of, title))
+    started = result.timed("actions.csv and .xlsx (or sent to write)", started)
     put("annual-report.html", annual.render(ctx, "web"))
     put("national.json", national(conn, as_of, profile.partnership))
     started = result.timed("annual report HTML, national.json", started)
@@ -73,6 +78,9 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
         started = result.timed("waiting for the charts", started)
     put("dashboard.html", dashboard.render(page))
     started = result.timed("dashboard HTML", started)
+    if workbook:
+        put("actions.xlsx", workbook.get())
+        started = result.timed("waiting for actions.xlsx", started)
     if rendering:
         rendering()
         result.timed("waiting for the annual report PDF", started)
