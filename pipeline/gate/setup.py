@@ -17,7 +17,7 @@ from pathlib import Path
 from pipeline.case.folder import Case
 from pipeline.case.key import Key
 from pipeline.gate.engine import ACCEPTED_FILE, Gate, GateResult, load_accepted, review_allow
-from pipeline.gate.ner import NerCache
+from pipeline.gate.ner import NerCache, warm
 
 CACHE_FILE = Path(".cache") / "ner.json"
 
@@ -58,6 +58,8 @@ def gate_for(sources: Sequence[Path | Case] = (), published: Sequence[Path | Cas
                 ACCEPTED_FILE
             if candidate.is_file():
                 accepted.update(load_accepted(candidate))
+    if ner:
+        warm()  # the model loads on the other core while the files are read
     cache_dir = os.environ.get("DHR_CACHE_DIR")  # the benchmarks keep theirs apart
     cache = None
     if ner and (cache_dir or out_root is not None):

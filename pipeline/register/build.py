@@ -18,12 +18,12 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.common.errors import InputError
+from pipeline.common.workers import Workers
 from pipeline.register import db
 from pipeline.register.profile import Profile, load_profile
 from pipeline.register.reviews import RECORD_VERSION, find_reviews, fingerprint, read_review
 from pipeline.register.similar import Item, links
 from pipeline.register.themes import library, library_digest, match_record
-from pipeline.register.workers import Workers
 
 OUT_DIR = "register"
 

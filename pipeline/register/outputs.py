@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 
 from pipeline.common.fsutil import write_atomic
+from pipeline.common.workers import Workers
 from pipeline.register import annual, dashboard, views
 from pipeline.register.charts import Charts, draw
 from pipeline.register.national import national
 from pipeline.register.profile import Profile
 from pipeline.register.tables import to_csv, to_xlsx
-from pipeline.register.workers import Workers
 
 
 def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: dt.date,

@@ -1,20 +1,22 @@
-"""Worker processes for the register's outputs that need a heavy library.
+"""Worker processes for work that needs a heavy library, beside the calling process.
 
 Takes jobs (a plain function and plain arguments, pickled) in named lanes, one worker
-process each (``pdf`` for WeasyPrint, ``other`` for matplotlib); gives each job's result,
-or raises its exception, when asked. Importing WeasyPrint or matplotlib takes longer than
-using it for the register, so a lane can be ``warm``ed (its library imported) as soon as
-a build knows something changed, while this process is still reading reviews on the other
-core. A worker is ``python -m pipeline.register.workers`` on two pipes of its own, not
-multiprocessing: its spawn and forkserver run the caller's main script again in the
-worker (a script without a ``__main__`` guard would build the register twice at once),
-and fork would copy an open database and numpy's threads. A worker is a child that is
-waited for, so its peak memory is counted (``make bench``). With one core, or DHR_SERIAL
-set, or a worker that will not start, each job runs here when its result is asked for.
+process each (the register's ``pdf`` for WeasyPrint and ``other`` for matplotlib and
+XlsxWriter; the gate's ``ner`` for the language model); gives each job's result, or
+raises its exception, when asked. Loading the library often takes longer than using it,
+so a lane can be ``warm``ed (its library imported) as soon as a caller knows it will be
+needed, while this process goes on with other work on the other core. A worker is
+``python -m pipeline.common.workers`` on two pipes of its own, not multiprocessing: its
+spawn and forkserver run the caller's main script again in the worker (a script without
+a ``__main__`` guard would build the register twice at once), and fork would copy an
+open database and numpy's threads. A worker is a child that is waited for, so its peak
+memory is counted (``make bench``). With one core, or DHR_SERIAL set, or a worker that
+will not start, each job runs here when its result is asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
@@ -44,6 +46,12 @@ class Workers:
         """Let each worker finish what it was given (a warmed one its import) and go."""
         for lane in self.lanes.values():
             lane.close()
+
+    def stop(self) -> None:
+        """End every worker now, whatever it is doing: at exit, when no one will ask for
+        an answer (a model still loading for a check that never came)."""
+        for lane in self.lanes.values():
+            lane.stop()
 
     def _lane(self, name: str) -> _Lane:
         if name not in self.lanes:
@@ -78,7 +86,7 @@ class _Lane:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "pipeline.register.workers", str(request_r),
+                [sys.executable, "-m", "pipeline.common.workers", str(request_r),
                  str(answer_w)], pass_fds=(request_r, answer_w), env=env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         except OSError:
@@ -130,6 +138,17 @@ class _Lane:
         os.close(self.request_w)  # end of requests: the worker finishes and exits
         self.proc.wait()
         os.close(self.answer_r)
+
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait()
+        for fd in (self.request_w, self.answer_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.proc = None
 
 
 def _read(fd: int) -> bytes | None:
