@@ -139,7 +139,6 @@ class _Lane:
         self.proc.wait()
         os.close(self.answer_r)
 
-
     def stop(self) -> None:
         if self.proc is None:
             return
