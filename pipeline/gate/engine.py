@@ -26,11 +26,12 @@ from pipeline.gate.allow import Allow, shared_allow
 from pipeline.gate.exceptions import ACCEPTED_FILE, load_accepted, review_allow
 from pipeline.gate.extract import Extraction, FileError, Segment, extract
 from pipeline.gate.finding import FILE_RULES, Finding, GateResult, problem_finding
-from pipeline.gate.names import KeyMatcher, NameRules, common_words, normalise
+from pipeline.gate.names import KeyMatcher, NameRules, normalise
 from pipeline.gate.people import PeopleFinder, forenames, word_forenames
 from pipeline.gate.places import PlacePolicy
 from pipeline.gate.rules import apply_rules
 from pipeline.gate.units import sentences
+from pipeline.gate.words import CITATION, base, cited, common, inside, place_then_allowed
 
 # ACCEPTED_FILE, load_accepted and review_allow live in pipeline.gate.exceptions, Allow
 # in pipeline.gate.allow, Finding in pipeline.gate.finding; they are imported here for
@@ -144,7 +145,7 @@ class Gate:
                 if m.lowercase_word:
                     continue
                 single_word = " " not in normalise(text[m.start:m.end]) and not m.title
-                word_like = single_word and _base(normalise(m.text)) in self.names.name_words
+                word_like = single_word and base(normalise(m.text)) in self.names.name_words
                 severity = "warn" if word_like and m.sentence_start else "block"
                 first = m.entries[0]
                 rule = {"person": "key-name", "place": "key-place", "term": "key-term"}[
@@ -162,9 +163,9 @@ class Gate:
                                                                       m.entries]}, 0))
         places = self.places.spans(text)
         for hit in apply_rules(text):
-            if _inside(hit.start, hit.end, allowed):
+            if inside(hit.start, hit.end, allowed):
                 continue
-            if hit.rule.id in PLACE_RULES and _inside(hit.start, hit.end, places):
+            if hit.rule.id in PLACE_RULES and inside(hit.start, hit.end, places):
                 continue  # a county, authority, large town or public body: publishable
             value = text[hit.start:hit.end]
             if hit.rule.kind == "phone" and re.sub(r"\D", "", value) in allow.digits:
@@ -189,9 +190,9 @@ class Gate:
             named = named[:len(stem)] + " " * (len(text) - len(stem))
         for person in self._people(allow).find(named):
             value = text[person.start:person.end]
-            if _inside(person.start, person.end, allowed) or self._allowed_name(value):
+            if inside(person.start, person.end, allowed) or self._allowed_name(value):
                 continue
-            if _inside(person.start, person.end, places) or _cited(text, person.end):
+            if inside(person.start, person.end, places) or cited(text, person.end):
                 continue
             explanation = {"layer": "the people layer (pipeline/gate/people.py, "
                                     "redaction_rules/forenames.txt and surnames.txt)"}
@@ -210,8 +211,8 @@ class Gate:
             # "Ruth", "Mark") is taken for one, an agency ("Cafcass") is not.
             single = [p for p in allow.phrases if " " not in p and p[:1].isupper()
                       and not p.isupper()]
-            pseudonyms = [p for p in single if (_base(p) in forenames() or _common(p))
-                          and _base(p) not in self.places.areas]
+            pseudonyms = [p for p in single if (base(p) in forenames() or common(p))
+                          and base(p) not in self.places.areas]
             if self.key:
                 pseudonyms += [p.pseudonym for p in self.key.people]
             finder = self._finders[id(allow)] = PeopleFinder(
@@ -254,14 +255,14 @@ class Gate:
             places = self.places.spans(unit) if hits else []
             for hit in hits:
                 value = unit[hit.start:hit.end]
-                if _inside(hit.start, hit.end, allowed) or self._allowed_name(value):
+                if inside(hit.start, hit.end, allowed) or self._allowed_name(value):
                     continue
-                if _inside(hit.start, hit.end, places):
+                if inside(hit.start, hit.end, places):
                     # The small model calls "Wirral", "Sefton" or "Hywel Dda" a person as
                     # often as a place: a hit wholly inside a publishable area or body
                     # is that area or body ("Sam Hastings" is not wholly inside one).
                     continue
-                if hit.entity == "LOCATION" and _place_then_allowed(hit.start, hit.end, unit,
+                if hit.entity == "LOCATION" and place_then_allowed(hit.start, hit.end, unit,
                                                                     places, allowed):
                     continue
                 if CITATION.match(unit, hit.end):
@@ -282,7 +283,7 @@ class Gate:
         initials, titles nor ordinary English words make a hit count. Several ordinary
         words together only warn ("Grace Brown" may be a name)."""
         candidates = self._name_words(value)
-        unusual = [w for w in candidates if not _common(w)]
+        unusual = [w for w in candidates if not common(w)]
         if entity == "PERSON":
             if unusual and len(candidates) >= 2:
                 return "block", score, "ner-person", "a person's name (named-entity model)"
@@ -297,9 +298,9 @@ class Gate:
                     "possibly a person's name made of ordinary words (named-entity model)"
             return None, 0, "", ""
         if entity == "ORGANIZATION" and 2 <= len(candidates) == len(value.split()) <= 3 \
-                and (_base(candidates[0]) in forenames() or
-                     _base(candidates[0]) in word_forenames()) \
-                and not _common(candidates[-1]):
+                and (base(candidates[0]) in forenames() or
+                     base(candidates[0]) in word_forenames()) \
+                and not common(candidates[-1]):
             # The small model calls many a person an organisation ("contact lead Faith
             # Idowu"): a forename and an unusual family name, and nothing else, is a person.
             return "block", min(score, 0.7), "ner-person", \
@@ -322,14 +323,14 @@ class Gate:
             # "Sunflower Day Nursery" is made of ordinary words and is still someone's
             # nursery; only a description ("the District General Hospital") is not.
             plain = self.names.generic_words | self.names.descriptive_words
-            return all(_base(w) in plain for w in self._name_words(value))
-        return all(_common(w) for w in self._name_words(value))
+            return all(base(w) in plain for w in self._name_words(value))
+        return all(common(w) for w in self._name_words(value))
 
     def _name_words(self, value: str) -> list[str]:
         titles = self.names.title_keys
         return [w for w in re.findall(r"[\w'’-]+", value)
                 if w[:1].isupper() and not w.isupper() and len(w.strip("'’")) > 2
-                and w.casefold() not in titles and _base(w) not in self._current.words]
+                and w.casefold() not in titles and base(w) not in self._current.words]
 
     def _allowed_name(self, value: str) -> bool:
         """A detected name made only of allowed words (pseudonyms, allowed names, titles,
@@ -370,50 +371,6 @@ def _moved(finding: Finding, segment: Segment) -> Finding:
     # a reviewed exception is decided for each finding by the check that reports it
     return replace(finding, path=segment.path, line=line, page=segment.page, column=column,
                    accepted=None, explanation=dict(finding.explanation))
-
-
-def _base(word: str) -> str:
-    word = word.casefold().replace("’", "'")
-    return word[:-2] if word.endswith("'s") else word
-
-
-# What follows an author's name in a reference: initials, co-authors, "et al.", the year.
-CITATION = re.compile(
-    r"(?:['’]s)?(?:,?\s*(?:[A-Z]\.\s*)+)?"
-    r"(?:(?:,|\s+and|\s*&)\s+[A-Z][\w'’-]+(?:,?\s*(?:[A-Z]\.\s*)+)?)*"
-    r"(?:,?\s+et\s+al\.?)?,?\s*\(?(?:19|20)\d{2}[a-z]?\b"
-)
-
-def _cited(text: str, end: int) -> bool:
-    """An author cited as "Kingston, P. (2019)" or "... and Kingston[^9]": published work."""
-    return bool(CITATION.match(text, end)) or text.startswith("[^", end)
-
-
-PREFIXES = {"multi", "non", "co", "inter", "pre", "post", "anti", "sub", "ex", "self", "re"}
-
-
-def _common(word: str) -> bool:
-    """An ordinary English word (hyphenated: every part ordinary or a prefix)."""
-    parts = [p for p in _base(word).split("-") if p]
-    return bool(parts) and all(p in common_words() or p in PREFIXES for p in parts)
-
-
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
-
-
-def _place_then_allowed(start: int, end: int, unit: str, places: list[tuple[int, int]],
-                        allowed: list[tuple[int, int]]) -> bool:
-    """A "place" that is a publishable area and then only allowed words: "In Plymouth
-    Yetunde worked", where the model runs the town into the pseudonym after it. Never the
-    other way round: in "Sam Hastings" the pseudonym comes first and the rest may be a
-    real family name that happens to be a town."""
-    lead = max((e for s, e in places if s == start and e < end), default=None)
-    if lead is None:
-        return False
-    rest = unit[lead:end]
-    words = [(lead + m.start(), lead + m.end()) for m in re.finditer(r"[^\W\d_][\w'’-]*", rest)]
-    return bool(words) and all(_inside(a, b, allowed) for a, b in words)
 
 
 def _dedupe(found: list[Finding]) -> list[Finding]:
