@@ -40,7 +40,6 @@ def test_the_model_worker_finds_what_this_process_finds():
 def test_a_model_worker_that_dies_leaves_the_check_to_this_process(monkeypatch):
     workers = Workers()
     monkeypatch.setattr(ner, "_WORKERS", workers)
-    monkeypatch.setattr(ner, "_WARMED", False)
     ner.warm()
     workers.lanes["ner"].proc.kill()
     unit = "Sarah Whitfield rang the duty desk."

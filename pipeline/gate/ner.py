@@ -74,8 +74,7 @@ def _engine():
                                             supported_entities=ENTITIES))
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine,
                               supported_languages=["en"])
-    version = f"{MODEL}-{nlp.meta.get('version')}"
-    return nlp, engine, analyzer, version
+    return nlp, engine, analyzer
 
 
 @cache
@@ -93,7 +92,6 @@ def model_version() -> str:
 
 
 _WORKERS: Workers | None = None
-_WARMED = False
 _LOCK = threading.Lock()  # the lane reads answers in order: one thread at a time
 
 
@@ -105,23 +103,22 @@ def _lane() -> Workers:
     return _WORKERS
 
 
-def _load() -> str:
-    return _engine()[3]
+def _load() -> None:
+    _engine()
 
 
 def warm() -> None:
     """Start loading the model in its worker, if it is not loaded already (about a second
     and a half, on the other core); returns at once."""
-    global _WARMED
     with _LOCK:
-        if not _WARMED and _lane().parallel:
-            _WARMED = True
-            _lane().run("ner", _load)
+        workers = _lane()
+        if workers.parallel and "ner" not in workers.lanes:  # its first job loads it
+            workers.run("ner", _load)
 
 
 def _rows(texts: list[str]) -> list[list[list]]:
     """In the model's process: each text's entities as the cache keeps them."""
-    _nlp, engine, analyzer, _version = _engine()
+    _nlp, engine, analyzer = _engine()
     out = []
     for text, artifacts in engine.process_batch(texts, "en", batch_size=BATCH):
         results = analyzer.analyze(text=text, language="en", entities=ENTITIES,
