@@ -117,15 +117,16 @@ def _sync(conn, folders: list[Path], profile: Profile, result: Result,
         db.set_themes(conn, [(t.key, t.title) for t in library().themes])
         seen: dict[str, str] = {}
         digests = {key: fingerprint(folder) for key, folder in wanted.items()}
+        stale = {key for key, digest in digests.items()
+                 if held.get(key, (None, None))[1] != digest}
         relink = bool(result.removed)
-        if relink or any(held.get(k, (None, None))[1] != d for k, d in digests.items()):
+        if relink or stale:
             changed()
         for key, folder in wanted.items():
-            digest = digests[key]
-            if held.get(key, (None, None))[1] == digest:
+            if key not in stale:
                 seen[held[key][0]] = key
                 continue
-            record = read_review(folder, digest)
+            record = read_review(folder, digests[key])
             if record.id in seen:
                 raise InputError.at(folder / "case.yaml", None,
                                     f"review id '{record.id}' is also used by "

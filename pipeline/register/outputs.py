@@ -55,8 +55,7 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
 
     started = time.perf_counter()
     ctx = annual.context(conn, profile, as_of)
-    rendering = _pdf(ctx, out, cache, result, workers) if pdf else _no_pdf(ctx, out,
-                                                                         cache, result)
+    rendering = _pdf(ctx, out, cache, result, workers, render=pdf)
     started = result.timed("annual report context, PDF sent to render", started)
     page = dashboard.context(conn, profile, as_of, charts)
     drawing = workers.run("other", draw, dict(charts.missing)) if charts.missing else None
@@ -87,18 +86,24 @@ def write_outputs(conn: sqlite3.Connection, profile: Profile, out: Path, as_of: 
     write_atomic(stamp_all, basis)
 
 
-def _pdf(ctx: dict, out: Path, cache: Path, result, workers: Workers):
-    """Send the annual report's PDF to render when its print HTML changed; gives what to
-    call to finish it (None when it is current)."""
+def _pdf(ctx: dict, out: Path, cache: Path, result, workers: Workers, render: bool):
+    """The annual report's PDF, kept while its print HTML is unchanged; otherwise the old
+    one is removed and, unless ``--no-pdf`` (``render`` False), sent to render. Gives what
+    to call to finish it (None when there is nothing to wait for)."""
     html = annual.render(ctx, "print")
     digest = hashlib.sha256(html.encode()).hexdigest()
     stamp = cache / "annual-report.pdf.sha256"
     target = out / "annual-report.pdf"
     if target.is_file() and stamp.is_file() and stamp.read_text() == digest:
-        result.unchanged.append(target)
+        if render:
+            result.unchanged.append(target)
         return None
+    if target.is_file() and not render:
+        result.deleted.append(target)
     stamp.unlink(missing_ok=True)
     target.unlink(missing_ok=True)
+    if not render:
+        return None
     from pipeline.report.pdf import html_to_pdf
 
     job = workers.run("pdf", html_to_pdf, html, out, target)
@@ -109,17 +114,6 @@ def _pdf(ctx: dict, out: Path, cache: Path, result, workers: Workers):
         result.written.append(target)
 
     return finish
-
-
-def _no_pdf(ctx: dict, out: Path, cache: Path, result) -> None:
-    """``--no-pdf``: a PDF made from other print HTML is removed, a current one kept."""
-    stamp = cache / "annual-report.pdf.sha256"
-    target = out / "annual-report.pdf"
-    digest = hashlib.sha256(annual.render(ctx, "print").encode()).hexdigest()
-    if target.is_file() and not (stamp.is_file() and stamp.read_text() == digest):
-        target.unlink()
-        stamp.unlink(missing_ok=True)
-        result.deleted.append(target)
 
 
 NAMES = ("dashboard.html", "actions.csv", "actions.xlsx", "annual-report.html",
